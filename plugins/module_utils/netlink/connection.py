@@ -1,0 +1,339 @@
+# -*- coding: utf-8 -*-
+# Copyright: nlink.netlink contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One way to talk to any netlink protocol, in any network namespace.
+
+pyroute2 supplies the message classes (encode/decode); the socket, sequence numbers, acknowledgements,
+extended acks, dump consistency and pipelining are ours, because pyroute2 gets them wrong or slow for
+what the modules need (see docs/design.md).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import socket
+import struct
+from contextlib import contextmanager
+
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import (
+    NamespaceError, NetlinkError)
+
+NETLINK_ROUTE = 0
+NETLINK_XFRM = 6
+NETLINK_AUDIT = 9
+NETLINK_NETFILTER = 12
+NETLINK_GENERIC = 16
+
+SOL_NETLINK = 270
+NETLINK_CAP_ACK = 10
+NETLINK_EXT_ACK = 11
+NETLINK_GET_STRICT_CHK = 12
+
+NLMSG_NOOP = 1
+NLMSG_ERROR = 2
+NLMSG_DONE = 3
+NLMSG_OVERRUN = 4
+NLMSG_MIN_TYPE = 0x10
+
+NLM_F_REQUEST = 0x01
+NLM_F_MULTI = 0x02
+NLM_F_ACK = 0x04
+NLM_F_DUMP_INTR = 0x10
+NLM_F_ROOT = 0x100
+NLM_F_MATCH = 0x200
+NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH
+NLM_F_REPLACE = 0x100
+NLM_F_EXCL = 0x200
+NLM_F_CREATE = 0x400
+NLM_F_CAPPED = 0x100
+NLM_F_ACK_TLVS = 0x200
+
+NLMSGERR_ATTR_MSG = 1
+NLMSGERR_ATTR_OFFS = 2
+NLMSGERR_ATTR_MISS_TYPE = 5
+NLMSGERR_ATTR_MISS_NEST = 6
+
+CLONE_NEWNET = 0x40000000
+NETNS_RUN_DIR = '/run/netns'
+
+NLMSGHDR = struct.Struct('=IHHII')
+NLATTR = struct.Struct('=HH')
+# The kernel fills a dump batch up to 32 KiB; one message never exceeds it unless a family says so.
+RECV_BUFFER = 65536
+# A bulk sendmsg carries this much; the kernel answers errors for it before sendmsg returns.
+SEND_CHUNK = 32768
+DUMP_RETRIES = 5
+
+
+def align4(length):
+    return (length + 3) & ~3
+
+
+def netns_path(name):
+    if not name or '/' in name or name in ('.', '..'):
+        raise NamespaceError("invalid network namespace name %r: a name under %s is expected"
+                             % (name, NETNS_RUN_DIR))
+    return os.path.join(NETNS_RUN_DIR, name)
+
+
+def _setns(fd):
+    libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6', use_errno=True)
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        code = ctypes.get_errno()
+        raise NamespaceError('cannot enter network namespace: %s' % os.strerror(code))
+
+
+@contextmanager
+def netns_entered(name):
+    """Run the block with this thread in network namespace ``name``; None means stay where we are.
+
+    Sockets opened inside stay bound to that namespace after the block returns.
+    """
+    if not name:
+        yield
+        return
+    path = netns_path(name)
+    if not os.path.exists(path):
+        raise NamespaceError("network namespace %r does not exist (no %s)" % (name, path))
+    with open('/proc/self/ns/net') as home, open(path) as target:
+        _setns(target.fileno())
+        try:
+            yield
+        finally:
+            _setns(home.fileno())
+
+
+def attribute_path(data, offset, msg_class):
+    """Name the attribute that starts at or contains ``offset`` in an encoded request.
+
+    Walks the request's attributes with the names of pyroute2's message class; unknown nests are
+    reported by number.
+    """
+    body = NLMSGHDR.size + align4(struct.calcsize('=' + ''.join(f[1] for f in msg_class.fields)))
+    path = []
+    start, end, nla_class = body, len(data), msg_class
+    while start + NLATTR.size <= end:
+        length, kind = NLATTR.unpack_from(data, start)
+        if length < NLATTR.size:
+            break
+        if start <= offset < start + max(length, NLATTR.size):
+            attr_id = kind & 0x3fff
+            info = _nla_table(nla_class).get(attr_id)
+            path.append(info['name'] if info else str(attr_id))
+            nested = info['class'] if info else None
+            if offset == start or not (nested and getattr(nested, 'nla_map', None)):
+                break
+            start, end, nla_class = start + NLATTR.size, start + length, nested
+            continue
+        start += align4(length)
+    return '/'.join(path) or None
+
+
+def _nla_table(cls):
+    table = getattr(cls, '_nlmsg_base__t_nla_map', None)
+    if table is None and getattr(cls, 'nla_map', None):
+        cls().compile_nla_table()
+        table = getattr(cls, '_nlmsg_base__t_nla_map', None)
+    return table if isinstance(table, dict) else {}
+
+
+def parse_error(data, offset, request=None, request_class=None):
+    """Decode an NLMSG_ERROR (or an erroring NLMSG_DONE): errno and the extended ack."""
+    length, _type, flags, _seq, _pid = NLMSGHDR.unpack_from(data, offset)
+    payload = offset + NLMSGHDR.size
+    code = -struct.unpack_from('=i', data, payload)[0]
+    tlv = payload + 4
+    if _type == NLMSG_ERROR:
+        original_length = NLMSGHDR.unpack_from(data, tlv)[0] if tlv + NLMSGHDR.size <= offset + length else 0
+        tlv += NLMSGHDR.size if flags & NLM_F_CAPPED else align4(original_length)
+    ext_ack = attribute = missing = None
+    if flags & NLM_F_ACK_TLVS:
+        end = offset + length
+        while tlv + NLATTR.size <= end:
+            alen, akind = NLATTR.unpack_from(data, tlv)
+            if alen < NLATTR.size:
+                break
+            value = bytes(data[tlv + NLATTR.size:tlv + alen])
+            if akind == NLMSGERR_ATTR_MSG:
+                ext_ack = value.rstrip(b'\0').decode('utf-8', 'replace')
+            elif akind == NLMSGERR_ATTR_OFFS and len(value) == 4 and request is not None:
+                attribute = attribute_path(request, struct.unpack('=I', value)[0], request_class)
+            elif akind == NLMSGERR_ATTR_MISS_TYPE and len(value) == 4:
+                missing = 'type %d' % struct.unpack('=I', value)[0]
+            tlv += align4(alen)
+    return code, ext_ack, attribute, missing
+
+
+class Connection:
+    """A netlink socket of one protocol in one namespace, for the length of a module run."""
+
+    def __init__(self, protocol=NETLINK_ROUTE, netns=None, groups=0):
+        self.protocol = protocol
+        self.netns = netns
+        self._seq = 0
+        with netns_entered(netns):
+            self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, protocol)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+        for option in (NETLINK_EXT_ACK, NETLINK_CAP_ACK, NETLINK_GET_STRICT_CHK):
+            try:
+                self.sock.setsockopt(SOL_NETLINK, option, 1)
+            except OSError:
+                pass  # older kernels: plain acks, unfiltered dumps
+        self.sock.bind((0, groups))
+        self._buffer = bytearray(RECV_BUFFER)
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def next_seq(self):
+        self._seq += 1
+        return self._seq
+
+    def encode(self, msg, msg_type, flags):
+        """Stamp a pyroute2 message with type, flags and a fresh sequence number; return its bytes."""
+        msg['header']['type'] = msg_type
+        msg['header']['flags'] = flags
+        msg['header']['sequence_number'] = self.next_seq()
+        msg['header']['pid'] = 0
+        msg.encode()
+        return bytes(msg.data)
+
+    def _receive(self):
+        """One datagram, as (buffer view, length)."""
+        while True:
+            try:
+                size = self.sock.recv_into(self._buffer, 0, socket.MSG_TRUNC)
+            except OSError as exc:
+                if exc.errno == errno.EINTR:
+                    continue
+                if exc.errno == errno.ENOBUFS:
+                    raise NetlinkError(errno.ENOBUFS, 'receive buffer overrun: replies were lost')
+                raise
+            if size > len(self._buffer):
+                raise NetlinkError(errno.EMSGSIZE, 'a netlink reply of %d bytes exceeds the %d-byte buffer'
+                                   % (size, len(self._buffer)))
+            return self._buffer, size
+
+    def _messages(self):
+        """Yield (offset, type, flags, seq, data) for every message as it arrives."""
+        while True:
+            data, size = self._receive()
+            offset = 0
+            while offset + NLMSGHDR.size <= size:
+                length, msg_type, flags, seq, _pid = NLMSGHDR.unpack_from(data, offset)
+                if length < NLMSGHDR.size:
+                    break
+                yield offset, msg_type, flags, seq, data
+                offset += align4(length)
+
+    def request(self, msg, msg_type, flags=0, reply_class=None):
+        """Send one request and wait for its acknowledgement; return decoded replies (NLM_F_ECHO etc.)."""
+        data = self.encode(msg, msg_type, NLM_F_REQUEST | NLM_F_ACK | flags)
+        seq = msg['header']['sequence_number']
+        self.sock.send(data)
+        replies = []
+        for offset, rtype, _flags, rseq, buf in self._messages():
+            if rseq != seq:
+                continue
+            if rtype == NLMSG_ERROR:
+                code, ext_ack, attribute, missing = parse_error(buf, offset, data, type(msg))
+                if code:
+                    raise NetlinkError(code, ext_ack, attribute, missing)
+                return replies
+            if reply_class is not None:
+                replies.append(self._decode(reply_class, buf, offset))
+
+    @staticmethod
+    def _decode(reply_class, buf, offset):
+        length = NLMSGHDR.unpack_from(buf, offset)[0]
+        reply = reply_class(bytes(buf[offset:offset + length]))
+        reply.decode()
+        return reply
+
+    def dump(self, msg, msg_type, reply_class, flags=0):
+        """All objects of a dump request, decoded; the request's fields/attributes are kernel-side filters.
+
+        A dump the kernel marks inconsistent (NLM_F_DUMP_INTR: the table changed while it was read) is
+        read again; an error the kernel puts in NLMSG_DONE is raised.
+        """
+        for _attempt in range(DUMP_RETRIES):
+            replies, interrupted = self._dump_once(msg, msg_type, reply_class, flags)
+            if not interrupted:
+                return replies
+        raise NetlinkError(errno.EAGAIN, 'the dump stayed inconsistent after %d attempts' % DUMP_RETRIES)
+
+    def _dump_once(self, msg, msg_type, reply_class, flags):
+        data = self.encode(msg, msg_type, NLM_F_REQUEST | NLM_F_DUMP | flags)
+        seq = msg['header']['sequence_number']
+        self.sock.send(data)
+        replies, interrupted = [], False
+        for offset, rtype, rflags, rseq, buf in self._messages():
+            if rseq != seq:
+                continue
+            interrupted = interrupted or bool(rflags & NLM_F_DUMP_INTR)
+            if rtype == NLMSG_DONE or rtype == NLMSG_ERROR:
+                code, ext_ack, attribute, missing = parse_error(buf, offset, data, type(msg)) \
+                    if NLMSGHDR.unpack_from(buf, offset)[0] >= NLMSGHDR.size + 4 else (0, None, None, None)
+                if code:
+                    raise NetlinkError(code, ext_ack, attribute, missing, context='dump')
+                return replies, interrupted
+            if rtype >= NLMSG_MIN_TYPE:
+                replies.append(self._decode(reply_class, buf, offset))
+
+    def bulk(self, requests):
+        """Send many requests pipelined; return the errors as {index: NetlinkError}.
+
+        ``requests`` is a list of (message, type, flags). No request asks for an ACK; the kernel answers
+        only failures, each carrying its request's sequence number. An ACKed no-op closes the batch, so
+        once it is answered every failure has arrived.
+        """
+        by_seq, errors = {}, {}
+        chunk = bytearray()
+        for index, (msg, msg_type, flags) in enumerate(requests):
+            data = self.encode(msg, msg_type, NLM_F_REQUEST | flags)
+            by_seq[msg['header']['sequence_number']] = (index, data, type(msg))
+            if len(chunk) + len(data) > SEND_CHUNK and chunk:
+                self._send_chunk(chunk, by_seq, errors)
+                chunk = bytearray()
+            chunk += data
+        if chunk:
+            self._send_chunk(chunk, by_seq, errors)
+        barrier = NLMSGHDR.pack(NLMSGHDR.size, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, self.next_seq(), 0)
+        self.sock.send(barrier)
+        self._collect_errors(by_seq, errors, until=self._seq)
+        return errors
+
+    def _send_chunk(self, chunk, by_seq, errors):
+        self.sock.send(chunk)
+        self._collect_errors(by_seq, errors, until=None)
+
+    def _collect_errors(self, by_seq, errors, until):
+        """Read failures already queued (until=None) or up to the barrier's ACK (until=its seq)."""
+        if until is None:
+            self.sock.setblocking(False)
+        try:
+            for offset, rtype, _flags, rseq, buf in self._messages():
+                if rseq == until:
+                    return
+                if rtype == NLMSG_ERROR and rseq in by_seq:
+                    index, data, msg_class = by_seq[rseq]
+                    code, ext_ack, attribute, missing = parse_error(buf, offset, data, msg_class)
+                    if code:
+                        errors[index] = NetlinkError(code, ext_ack, attribute, missing)
+        except (BlockingIOError, InterruptedError):
+            return
+        finally:
+            self.sock.setblocking(True)
+
