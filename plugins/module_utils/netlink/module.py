@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: nlink.netlink contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every resource module shares: its argument spec, item validation, and error reporting.
+
+A module is ``run_module(ResourceClass)``. The one-object form (top-level options) and the list form
+(``config``, or ``src``: a JSON/YAML file on the managed host) are validated with the same item spec, so
+a bad value reads the same wherever it came from.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+PYROUTE2_IMPORT_ERROR = None
+try:
+    import pyroute2  # noqa: F401  pylint: disable=unused-import
+except Exception:  # pyroute2 0.9 raises TypeError at import on old Pythons; report it like absence
+    PYROUTE2_IMPORT_ERROR = traceback.format_exc()
+
+STATES = ['merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered', 'parsed',
+          'present', 'absent']
+
+COMMON_OPTIONS = dict(
+    netns=dict(type='str'),
+    state=dict(type='str', default='merged', choices=STATES),
+    config=dict(type='list', elements='dict'),
+    src=dict(type='path'),
+    running_config=dict(type='str'),
+)
+
+
+def argument_spec(resource_cls):
+    """Common options + the item options at top level (none required there) + scope options."""
+    spec = dict(COMMON_OPTIONS)
+    for name, option in resource_cls.options.items():
+        top = dict(option)
+        top.pop('required', None)
+        top.pop('default', None)
+        spec[name] = top
+    return spec
+
+
+def item_validator(resource_cls):
+    return ArgumentSpecValidator(resource_cls.options,
+                                 mutually_exclusive=getattr(resource_cls, 'mutually_exclusive', None),
+                                 required_together=getattr(resource_cls, 'required_together', None),
+                                 required_if=getattr(resource_cls, 'required_if', None))
+
+
+def _load_src(path):
+    with open(path) as handle:
+        text = handle.read()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        import yaml  # only YAML files pay for the import
+        data = yaml.safe_load(text)
+    if isinstance(data, dict) and 'config' in data:
+        data = data['config']
+    if not isinstance(data, list):
+        raise ValueError('src %s must hold a list of items (or a mapping with a config list)' % path)
+    return data
+
+
+def desired_items(module, resource_cls):
+    """The items the task declares, validated; top-level scope options fill what items omit."""
+    params = module.params
+    scope = dict((name, params.get(name)) for name in resource_cls.scope)
+    item_names = [n for n in resource_cls.options if n not in resource_cls.scope]
+    given_top = [n for n in item_names if params.get(n) is not None]
+    if params.get('config') is not None and params.get('src'):
+        module.fail_json(msg='config and src are mutually exclusive: give the list in one of them')
+    if params.get('config') is not None or params.get('src'):
+        if given_top:
+            module.fail_json(msg='with config or src, give per-object options inside each item, not at the top '
+                                 'level (found: %s); top-level %s is the scope' % (', '.join(given_top),
+                                                                                    ', '.join(resource_cls.scope) or 'nothing'))
+        source = 'config'
+        try:
+            raw = params['config'] if params.get('config') is not None else _load_src(params['src'])
+            source = 'config' if params.get('config') is not None else 'src'
+        except (OSError, ValueError) as exc:
+            module.fail_json(msg='cannot read src: %s' % exc)
+    elif any(params.get(n) is not None for n in resource_cls.identity if n not in resource_cls.scope):
+        raw, source = [dict((n, params[n]) for n in resource_cls.options if params.get(n) is not None)], None
+    else:
+        raw, source = [], None
+    validator = item_validator(resource_cls)
+    items = []
+    for index, item in enumerate(raw):
+        where = '%s[%d]: ' % (source, index) if source else ''
+        if not isinstance(item, dict):
+            module.fail_json(msg='%sexpected a mapping of options, got %r' % (where, item))
+        merged = dict((k, v) for k, v in scope.items() if v is not None)
+        merged.update(item)
+        result = validator.validate(merged)
+        if result.error_messages:
+            module.fail_json(msg=where + '; '.join(_readable(result)))
+        items.append(result.validated_parameters)
+    return items, scope
+
+
+def _readable(result):
+    messages = []
+    for error in result.errors:
+        text = str(error)
+        if type(error).__name__ == 'UnsupportedError':
+            text = 'unsupported option %s' % text.rstrip('.')
+        messages.append(text)
+    return messages
+
+
+def run_module(resource_cls, extra_spec=None):
+    """The whole life of a resource module."""
+    from ansible_collections.nlink.netlink.plugins.module_utils.netlink import engine
+    from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import (
+        NamespaceError, NetlinkError, ValidationError)
+
+    spec = argument_spec(resource_cls)
+    spec.update(extra_spec or {})
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
+                           required_if=[('state', 'parsed', ('running_config',))])
+    if PYROUTE2_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib('pyroute2'), exception=PYROUTE2_IMPORT_ERROR)
+    state = module.params['state']
+    try:
+        if state == 'parsed':
+            module.exit_json(changed=False, parsed=resource_cls.parse(module.params['running_config']))
+        items, scope = desired_items(module, resource_cls)
+        from ansible_collections.nlink.netlink.plugins.module_utils.netlink.connection import Connection
+        with Connection(resource_cls.protocol, module.params['netns']) as conn:
+            resource = resource_cls(conn, scope, module.params['netns'])
+            wants = [resource.normalize(item) for item in items]
+            resource.check_request(engine.STATE_ALIASES.get(state, state), wants)
+            result = engine.run(resource, state, wants, module.check_mode, module._diff)
+    except ValidationError as exc:
+        module.fail_json(msg=str(exc))
+    except NamespaceError as exc:
+        module.fail_json(msg=str(exc))
+    except NetlinkError as exc:
+        module.fail_json(msg=str(exc), errno=exc.errno_name, ext_ack=exc.ext_ack, attribute=exc.attribute)
+    if 'msg' in result:
+        module.fail_json(**result)
+    module.exit_json(**result)
