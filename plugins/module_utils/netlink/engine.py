@@ -225,6 +225,7 @@ def run(resource, state, wants, check_mode, diff_mode):
     haves_after = resource.gather()
     result['after'] = relevant(resource, haves_after, keys)
     if errors:
+        result['changed'] = len(errors) < len(changes)
         result['failures'] = [{'item': resource.label(changes[i].key), 'op': changes[i].op,
                                'msg': str(err)} for i, err in sorted(errors.items())]
         result['msg'] = '%d of %d changes failed: %s' % (len(errors), len(changes), result['failures'][0]['msg']

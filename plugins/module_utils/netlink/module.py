@@ -103,7 +103,7 @@ def desired_items(module, resource_cls):
         result = validator.validate(merged)
         if result.error_messages:
             module.fail_json(msg=where + '; '.join(_readable(result)))
-        items.append(result.validated_parameters)
+        items.append((where, result.validated_parameters))
     return items, scope
 
 
@@ -137,7 +137,12 @@ def run_module(resource_cls, extra_spec=None):
         from ansible_collections.nlink.netlink.plugins.module_utils.netlink.connection import Connection
         with Connection(resource_cls.protocol, module.params['netns']) as conn:
             resource = resource_cls(conn, scope, module.params['netns'])
-            wants = [resource.normalize(item) for item in items]
+            wants = []
+            for where, item in items:
+                try:
+                    wants.append(resource.normalize(item))
+                except ValidationError as exc:
+                    raise ValidationError(where + str(exc))
             resource.check_request(engine.STATE_ALIASES.get(state, state), wants)
             result = engine.run(resource, state, wants, module.check_mode, module._diff)
     except ValidationError as exc:
