@@ -87,7 +87,12 @@ class Resource:
         raise ValidationError('state=parsed is not available for this module')
 
     # -- shared by all -----------------------------------------------------------------------------
+    def implied_keys(self, wants):
+        """Keys of objects the desired ones bring along (a veth's peer): declared, never purged."""
+        return set()
+
     def check_request(self, state, wants):
+        self.wants = wants
         purging = state == 'overridden' or (state == 'deleted' and not wants)
         missing = [name for name in self.purge_requires if self.scope_values.get(name) is None]
         if purging and missing:
@@ -129,7 +134,7 @@ def merge(have, delta):
 def plan(resource, state, wants, haves):
     """The changes that take ``haves`` to what ``state`` asks of ``wants``."""
     current = dict((resource.key(h), h) for h in haves)
-    changes, seen = [], set()
+    changes, seen = [], resource.implied_keys(wants)
     for want in wants:
         key = resource.key(want)
         seen.add(key)

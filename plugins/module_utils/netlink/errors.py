@@ -49,7 +49,8 @@ class NetlinkError(Exception):
         """The same refusal, said about a named operation or item."""
         return NetlinkError(self.code, self.ext_ack, self.attribute, self.missing,
                             item if item is not None else self.item,
-                            context if context is not None else self.context)
+                            '%s: %s' % (context, self.context) if context and self.context
+                            else context or self.context)
 
 
 class ValidationError(Exception):
