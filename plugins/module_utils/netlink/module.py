@@ -98,8 +98,9 @@ def desired_items(module, resource_cls):
         where = '%s[%d]: ' % (source, index) if source else ''
         if not isinstance(item, dict):
             module.fail_json(msg='%sexpected a mapping of options, got %r' % (where, item))
+        # null means not given (gathered facts carry nulls), as at the top level
         merged = dict((k, v) for k, v in scope.items() if v is not None)
-        merged.update(item)
+        merged.update((k, v) for k, v in item.items() if v is not None)
         result = validator.validate(merged)
         if result.error_messages:
             module.fail_json(msg=where + '; '.join(_readable(result)))

@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: nlink.netlink contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""nl_facts: which resource gathers each subset. A new resource joins by one line here."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
+
+# subset name -> (module_utils path under resources/, class name)
+SUBSETS = {
+    'links': ('link', 'Link'),
+    'addresses': ('address', 'Address'),
+}
+
+
+def selected(gather_subset):
+    """Resolve ``all``, names and ``!name`` exclusions, the way Ansible's own gather_subset reads."""
+    chosen, excluded = set(), set()
+    for entry in gather_subset:
+        negate = entry.startswith('!')
+        name = entry[1:] if negate else entry
+        names = set(SUBSETS) if name == 'all' else {name}
+        unknown = names - set(SUBSETS)
+        if unknown:
+            raise ValidationError('gather_subset: %s is not a subset; use all, %s, or !name to exclude one'
+                                  % (', '.join(sorted(unknown)), ', '.join(sorted(SUBSETS))))
+        (excluded if negate else chosen).update(names)
+    if not chosen and excluded:
+        chosen = set(SUBSETS)
+    return sorted(chosen - excluded)
+
+
+def gather(conn, netns, subsets):
+    import importlib
+    facts = {}
+    for name in subsets:
+        path, cls = SUBSETS[name]
+        module = importlib.import_module(
+            'ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.' + path)
+        resource = getattr(module, cls)(conn, {}, netns)
+        resource.wants = []
+        facts[name] = resource.gather()
+    return facts

@@ -1,0 +1,92 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: nlink.netlink contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: nl_facts
+short_description: Gather netlink state (links, addresses, ...) as facts
+version_added: 0.1.0
+description:
+  - Reads the kernel's network state over netlink into C(ansible_facts.netlink), one list per subset.
+  - Each subset has exactly the shape of the O(nlink.netlink.nl_link#module:config) list of the module that
+    manages it, so gathered facts can be given back to that module as desired state (a no-op).
+author:
+  - nlink.netlink developers
+options:
+  gather_subset:
+    description:
+      - The subsets to gather - C(all), or any of C(links) (M(nlink.netlink.nl_link)) and C(addresses)
+        (M(nlink.netlink.nl_address)); C(!name) leaves one out.
+    type: list
+    elements: str
+    default: [all]
+  netns:
+    description:
+      - Name of the network namespace (under C(/run/netns)) to read; the module's own namespace when omitted.
+    type: str
+notes:
+  - Reads the running kernel; counters, timers and statistics are left out.
+  - Needs the C(pyroute2) Python library on the managed host.
+requirements:
+  - pyroute2 >= 0.7
+'''
+
+EXAMPLES = r'''
+- name: Everything
+  nlink.netlink.nl_facts:
+
+- name: Only the links of namespace lab
+  nlink.netlink.nl_facts:
+    netns: lab
+    gather_subset: [links]
+
+- name: Feed gathered addresses back (a no-op)
+  nlink.netlink.nl_address:
+    state: merged
+    config: "{{ ansible_facts.netlink.addresses }}"
+'''
+
+RETURN = r'''
+ansible_facts:
+  description: The gathered state.
+  returned: always
+  type: dict
+  contains:
+    netlink:
+      description: One list per gathered subset, in the config shape of the module managing it.
+      type: dict
+      sample: {"links": [{"name": "lo", "kind": null, "admin_state": "up", "mtu": 65536}],
+               "addresses": [{"dev": "lo", "address": "127.0.0.1/8", "scope": "host"}]}
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.module import PYROUTE2_IMPORT_ERROR
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(gather_subset=dict(type='list', elements='str', default=['all']),
+                                              netns=dict(type='str')),
+                           supports_check_mode=True)
+    if PYROUTE2_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib('pyroute2'), exception=PYROUTE2_IMPORT_ERROR)
+    from ansible_collections.nlink.netlink.plugins.module_utils.netlink import facts
+    from ansible_collections.nlink.netlink.plugins.module_utils.netlink.connection import Connection
+    from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import (
+        NamespaceError, NetlinkError, ValidationError)
+    try:
+        subsets = facts.selected(module.params['gather_subset'])
+        with Connection(netns=module.params['netns']) as conn:
+            gathered = facts.gather(conn, module.params['netns'], subsets)
+    except (ValidationError, NamespaceError, NetlinkError) as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(changed=False, ansible_facts={'netlink': gathered})
+
+
+if __name__ == '__main__':
+    main()
