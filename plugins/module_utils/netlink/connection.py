@@ -128,7 +128,7 @@ def attribute_path(data, offset, msg_class):
             nested = info['class'] if info else None
             if offset == start or not (nested and getattr(nested, 'nla_map', None)):
                 break
-            start, end, nla_class = start + NLATTR.size, start + length, nested
+            start, end, nla_class = start + NLATTR.size, min(start + length, end), nested
             continue
         start += align4(length)
     return '/'.join(path) or None
@@ -144,9 +144,15 @@ def _nla_table(cls):
 
 def parse_error(data, offset, request=None, request_class=None):
     """Decode an NLMSG_ERROR (or an erroring NLMSG_DONE): errno and the extended ack."""
+    if offset + NLMSGHDR.size + 4 > len(data):
+        raise NetlinkError(errno.EBADMSG, 'malformed netlink reply: an error message cut short')
     length, _type, flags, _seq, _pid = NLMSGHDR.unpack_from(data, offset)
+    if length < NLMSGHDR.size + 4 or offset + length > len(data):
+        raise NetlinkError(errno.EBADMSG, 'malformed netlink reply: an error message of length %d' % length)
     payload = offset + NLMSGHDR.size
     code = -struct.unpack_from('=i', data, payload)[0]
+    if not 0 <= code < 4096:  # MAX_ERRNO
+        raise NetlinkError(errno.EBADMSG, 'malformed netlink reply: error code %d' % -code)
     tlv = payload + 4
     if _type == NLMSG_ERROR:
         original_length = NLMSGHDR.unpack_from(data, tlv)[0] if tlv + NLMSGHDR.size <= offset + length else 0
@@ -231,10 +237,14 @@ class Connection:
         while True:
             data, size = self._receive()
             offset = 0
+            data = memoryview(data)[:size]
             while offset + NLMSGHDR.size <= size:
                 length, msg_type, flags, seq, _pid = NLMSGHDR.unpack_from(data, offset)
                 if length < NLMSGHDR.size:
                     break
+                if offset + length > size:
+                    raise NetlinkError(errno.EBADMSG, 'malformed netlink reply: a message of %d bytes overruns '
+                                       'the %d-byte datagram' % (length, size))
                 yield offset, msg_type, flags, seq, data
                 offset += align4(length)
 
@@ -259,7 +269,11 @@ class Connection:
     def _decode(reply_class, buf, offset):
         length = NLMSGHDR.unpack_from(buf, offset)[0]
         reply = reply_class(bytes(buf[offset:offset + length]))
-        reply.decode()
+        try:
+            reply.decode()
+        except Exception as exc:  # pyroute2's decoders raise anything on malformed input
+            raise NetlinkError(errno.EBADMSG, 'malformed netlink reply: cannot decode %s: %s'
+                               % (reply_class.__name__, exc))
         return reply
 
     def dump(self, msg, msg_type, reply_class, flags=0):

@@ -127,7 +127,8 @@ class Address(Resource):
         names = dict((index, name) for name, index in self.indexes.items())
         request = ifaddrmsg()
         dev = self.scope_values.get('dev')
-        if dev is not None:
+        # the kernel filters by device when the task names one device only
+        if dev is not None and all(w['dev'] == dev for w in getattr(self, 'wants', [])):
             if dev not in self.indexes:
                 return []
             request['index'] = self.indexes[dev]
@@ -189,7 +190,7 @@ class Address(Resource):
         flags = sum(FLAGS[name] for name in item.get('flags') or [])
         if flags:
             attrs.append(('IFA_FLAGS', flags))
-        if item.get('metric'):
+        if item.get('metric') is not None:  # 0 too: a replace without it keeps the old metric
             attrs.append(('IFA_RT_PRIORITY', item['metric']))
         valid, preferred = item.get('valid_lft'), item.get('preferred_lft')
         if valid not in (None, 'forever') or preferred not in (None, 'forever'):
@@ -200,14 +201,19 @@ class Address(Resource):
         msg['attrs'] = attrs
         return msg
 
-    IN_PLACE = frozenset(('flags', 'valid_lft', 'preferred_lft', 'metric'))
+    # What RTM_NEWADDR|NLM_F_REPLACE changes; IPv4 keeps its old flags on replace
+    IN_PLACE = {4: frozenset(('valid_lft', 'preferred_lft', 'metric')),
+                6: frozenset(('flags', 'valid_lft', 'preferred_lft', 'metric'))}
+
+    def in_place(self, change):
+        return set(change.delta) <= self.IN_PLACE[ipaddress.ip_interface(change.after['address']).version]
 
     def requests(self, change):
         if change.op == 'delete':
             return [(self.message(change.before), rtnl.RTM_DELADDR, 0)]
         if change.op == 'create':
             return [(self.message(change.after), rtnl.RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL)]
-        if set(change.delta) <= self.IN_PLACE:
+        if self.in_place(change):
             return [(self.message(change.after), rtnl.RTM_NEWADDR, NLM_F_REPLACE)]
         # peer, broadcast, label and scope are fixed once an address exists: re-create it
         return [(self.message(change.before), rtnl.RTM_DELADDR, 0),
@@ -241,11 +247,11 @@ class Address(Resource):
         for name in ('valid_lft', 'preferred_lft'):
             if item.get(name) not in (None, 'forever'):
                 words += [name, item[name]]
-        if item.get('metric'):
+        if item.get('metric') or (change.op == 'update' and 'metric' in change.delta):
             words += ['metric', item['metric']]
         verb = 'add' if change.op == 'create' else 'replace'
         commands = []
-        if change.op == 'update' and not set(change.delta) <= self.IN_PLACE:
+        if change.op == 'update' and not self.in_place(change):
             commands.append(self.ip('address', 'del', change.before['address'], 'dev', item['dev']))
             verb = 'add'
         commands.append(self.ip('address', verb, *(words + ['dev', item['dev']])))

@@ -43,6 +43,8 @@ def _libc():
 
 
 def _fail(code, what):
+    if code in (errno.EPERM, errno.EACCES):
+        what += ', which needs root (CAP_SYS_ADMIN)'
     return NetlinkError(code, context=what)
 
 
@@ -244,7 +246,12 @@ class NetNS(Resource):
                         shared = True
                     create_namespace(self.libc, name)
                 if change.delta.get('id') is not None:
-                    self.set_nsid(name, change.delta['id'])
+                    try:
+                        self.set_nsid(name, change.delta['id'])
+                    except (NetlinkError, OSError):
+                        if change.op == 'create':  # all or nothing: a failed item leaves no namespace behind
+                            remove_namespace(self.libc, name)
+                        raise
             except NetlinkError as exc:
                 errors[index] = exc
             except OSError as exc:
