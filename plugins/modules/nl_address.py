@@ -19,7 +19,7 @@ description:
     device that are not listed. Addresses the kernel made itself (IPv6 link-local, addresses learned from
     router advertisements) are never removed.
 author:
-  - nlink.netlink developers
+  - nlink.netlink developers (!UNKNOWN)
 extends_documentation_fragment:
   - nlink.netlink.netlink
 options:

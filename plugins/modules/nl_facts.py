@@ -16,7 +16,7 @@ description:
   - Each subset has exactly the shape of the O(nlink.netlink.nl_link#module:config) list of the module that
     manages it, so gathered facts can be given back to that module as desired state (a no-op).
 author:
-  - nlink.netlink developers
+  - nlink.netlink developers (!UNKNOWN)
 options:
   gather_subset:
     description:

@@ -20,7 +20,7 @@ description:
   - With O(config), the top-level O(kind) and O(group) are the scope - O(state=overridden) removes the
     virtual links of that kind and group that are not listed (a listed veth's peer counts as listed).
 author:
-  - nlink.netlink developers
+  - nlink.netlink developers (!UNKNOWN)
 extends_documentation_fragment:
   - nlink.netlink.netlink
 options:

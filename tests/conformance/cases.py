@@ -10,6 +10,8 @@ Setups keep IPv6 state still: v0 is up but its peer v1 is down (no carrier), so 
 appears and DAD never runs; MAC addresses are fixed so two namespaces hold comparable state.
 """
 
+import os
+
 from harness import Case, ErrorCase, Purge
 
 VETH = ['ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02',
@@ -33,17 +35,10 @@ def lifetimes_counting_down(readback, raw):
         assert preferred - 120 < infos[local]['preferred_life_time'] <= preferred, infos[local]
 
 
-IPV6_METRIC_RESET = ('nl_address cannot reset an IPv6 address metric to 0: it sends RTM_NEWADDR|NLM_F_REPLACE '
-                     'without IFA_RT_PRIORITY, which IPv6 reads as "keep the metric" (resources/address.py '
-                     'requests/IN_PLACE); the run fails with "metric is 50, wanted 0"')
-IPV4_FLAGS_IN_PLACE = ('nl_address changes IPv4 address flags with RTM_NEWADDR|NLM_F_REPLACE, but IPv4 replace '
-                       'keeps the old flags (only metric, proto and lifetimes are updated), so the run fails with '
-                       '"flags is [], wanted [\'noprefixroute\']": IPv4 flag changes need delete + add '
-                       '(resources/address.py IN_PLACE)')
-OTHER_DEVICE_THAN_SCOPE = ('nl_address gathers only the scope device (top-level dev), so a config item naming '
-                           'another device is never found: created, then reported absent; the next run '
-                           'fails with EEXIST (resources/address.py gather)')
-
+IPV6_METRIC_RESET = ('nl_address cannot reset an IPv6 address metric to 0: IPv6 RTM_NEWADDR|NLM_F_REPLACE '
+                     'ignores IFA_RT_PRIORITY 0 (inet6_addr_modify changes the metric only when non-zero), so '
+                     'the run fails with "metric is 60, wanted 0"; a metric change to 0 needs delete + add '
+                     '(resources/address.py in_place)')
 CASES = [
     # -- nl_address ---------------------------------------------------------------------------------
     Case('ipv4', 'nl_address', setup=VETH,
@@ -103,7 +98,7 @@ CASES = [
          change={'dev': 'v0', 'address': '192.0.2.31/24', 'flags': ['noprefixroute']},
          readback=[ADDR_V0, ROUTES_V0],
          expect=on_v0({'local': '192.0.2.31'}),
-         xfail={'test_check_mode_predicts_the_real_run': IPV4_FLAGS_IN_PLACE}),
+         notes='IPv4 keeps its flags on RTM_NEWADDR|NLM_F_REPLACE: a flag change is delete + add'),
     Case('replaced-resets-ipv6-metric', 'nl_address',
          setup=VETH + ['ip address add 2001:db8:30::1/64 dev v0 nodad metric 50'],
          apply={'dev': 'v0', 'address': '2001:db8:30::1/64', 'flags': ['nodad'], 'metric': 60},
@@ -158,30 +153,52 @@ CASES = [
          change={'dev': 'v0', 'config': [{'dev': 'v1', 'address': '192.0.2.92/24'}]},
          readback=[ADDR_V0, ADDR_V1],
          expect=dict(on_v0({'local': '192.0.2.90'}), **{ADDR_V1: [{'addr_info': [{'local': '192.0.2.91'}]}]}),
-         xfail=dict((name, OTHER_DEVICE_THAN_SCOPE) for name in (
-             'test_apply_changes_the_kernel', 'test_reapply_changes_nothing', 'test_check_mode_predicts_the_real_run',
-             'test_check_mode_changes_nothing_and_predicts_apply',
-             'test_diff_mode_shows_before_and_after', 'test_rendered_commands_replay_to_the_same_state'))),
-
-    # -- nl_link: TO BE FILLED BY THE LEAD (module in progress) ---------------------------------------
-    # Cases of modules whose file does not exist yet are skipped with the reason. A sketch of the shape,
-    # with the options announced for nl_link (name, kind, admin_state, mtu, address, txqlen, master,
-    # alias, altnames, group, link, and kind sub-dicts such as veth: {peer: NAME}):
-    #
-    # Case('veth', 'nl_link',
-    #      apply={'name': 'va', 'kind': 'veth', 'veth': {'peer': 'vb'}, 'mtu': 1400, 'admin_state': 'up'},
-    #      change={'name': 'va', 'kind': 'veth', 'veth': {'peer': 'vb'}, 'mtu': 1300},
-    #      readback=['ip -j -d link show va', 'ip -j -d link show vb'],
-    #      expect={'ip -j -d link show va': [{'ifname': 'va', 'mtu': 1400, 'linkinfo': {'info_kind': 'veth'}}]}),
-    # Case('dummy', 'nl_link', needs={'link_kind': 'dummy'},       # absent on the host: runs in the test VM
-    #      apply={'name': 'd0', 'kind': 'dummy', 'alias': 'lab', 'group': 7},
-    #      change={'name': 'd0', 'kind': 'dummy', 'alias': 'prod'},
-    #      readback=['ip -j -d link show d0'],
-    #      expect={'ip -j -d link show d0': [{'ifname': 'd0', 'ifalias': 'lab', 'group': '7'}]}),
-    # Case('bridge-port', 'nl_link', setup=VETH,
-    #      apply={'name': 'br0', 'kind': 'bridge', 'bridge': {'stp_state': 0}},  # then master: br0 for v0 ...
-    #      ...),
+         notes='the top-level dev is the purge scope and a default; items may name other devices'),
 ]
+
+# -- nl_link: TO BE FILLED BY THE LEAD --------------------------------------------------------------
+# Drafts written from nl_link's EXAMPLES by the test author, not yet reviewed by nl_link's owner: they run
+# only with NLINK_DRAFT_CASES=1 (e.g. `NLINK_DRAFT_CASES=1 python -m pytest tests/conformance -k nl_link`).
+# Move a case into CASES once it states nl_link's intended behaviour. A case whose module file is missing
+# is skipped with the reason; one whose needs the host lacks (the dummy kind here) runs in the test VM.
+LINK_DRAFTS = [
+    Case('veth', 'nl_link',
+         apply={'name': 'va', 'kind': 'veth', 'veth': {'peer': 'vb'}, 'mtu': 1400, 'admin_state': 'up'},
+         change={'name': 'va', 'kind': 'veth', 'veth': {'peer': 'vb'}, 'mtu': 1300},
+         readback=['ip -j -d link show va', 'ip -j -d link show vb'],
+         expect={'ip -j -d link show va': [{'ifname': 'va', 'mtu': 1400, 'linkinfo': {'info_kind': 'veth'}}],
+                 'ip -j -d link show vb': [{'ifname': 'vb', 'linkinfo': {'info_kind': 'veth'}}]}),
+    Case('bridge', 'nl_link',
+         apply={'name': 'br0', 'kind': 'bridge', 'bridge': {'stp_state': False}, 'alias': 'lab', 'txqlen': 500},
+         change={'name': 'br0', 'kind': 'bridge', 'bridge': {'stp_state': False}, 'alias': 'prod'},
+         readback=['ip -j -d link show br0'],
+         expect={'ip -j -d link show br0': [{'ifname': 'br0', 'ifalias': 'lab', 'txqlen': 500,
+                                             'linkinfo': {'info_kind': 'bridge', 'info_data': {'stp_state': 0}}}]}),
+    Case('bridge-port', 'nl_link', setup=['ip link add br0 type bridge', 'ip link add v0 type veth peer name v1'],
+         apply={'name': 'v0', 'master': 'br0'},
+         change={'name': 'v0', 'master': 'br0', 'group': 7},
+         readback=['ip -j -d link show v0'],
+         expect={'ip -j -d link show v0': [{'ifname': 'v0', 'master': 'br0'}]}),
+    Case('dummy', 'nl_link', needs={'link_kind': 'dummy'},
+         apply={'name': 'd0', 'kind': 'dummy', 'alias': 'lab', 'group': 7},
+         change={'name': 'd0', 'kind': 'dummy', 'alias': 'prod'},
+         readback=['ip -j -d link show d0'],
+         expect={'ip -j -d link show d0': [{'ifname': 'd0', 'ifalias': 'lab', 'group': '7'}]}),
+    Case('overridden-veths', 'nl_link',
+         setup=['ip link add x1 type veth peer name x1p', 'ip link add brx type bridge'],
+         apply={'kind': 'veth', 'state': 'overridden', 'config': [{'name': 'va', 'veth': {'peer': 'vb'}}]},
+         change={'kind': 'veth', 'state': 'overridden', 'config': [{'name': 'va', 'veth': {'peer': 'vb'},
+                                                                      'mtu': 1280}]},
+         readback=['ip -j link show'],
+         expect={'ip -j link show': [{'ifname': 'va'}, {'ifname': 'vb'}, {'ifname': 'brx'}, {'ifname': 'lo'}]},
+         purge=Purge(setup=['ip link add x2 type veth peer name x2p'],
+                     args={'kind': 'veth', 'state': 'overridden', 'config': [{'name': 'va', 'veth': {'peer': 'vb'}}]},
+                     survives={'ip -j link show': [{'ifname': 'va'}, {'ifname': 'vb'}, {'ifname': 'brx'},
+                                                   {'ifname': 'lo'}]},
+                     removed={'ip -j link show': [{'ifname': 'x1'}, {'ifname': 'x1p'}, {'ifname': 'x2'}]})),
+]
+if os.environ.get('NLINK_DRAFT_CASES'):
+    CASES += LINK_DRAFTS
 
 ERROR_CASES = [
     ErrorCase('missing-device-ipv4', 'nl_address', setup=VETH, args={'dev': 'nosuch0', 'address': '192.0.2.1/24'},

@@ -233,8 +233,9 @@ def run(resource, state, wants, check_mode, diff_mode):
         result['changed'] = len(errors) < len(changes)
         result['failures'] = [{'item': resource.label(changes[i].key), 'op': changes[i].op,
                                'msg': str(err)} for i, err in sorted(errors.items())]
-        result['msg'] = '%d of %d changes failed: %s' % (len(errors), len(changes), result['failures'][0]['msg']
-                                                         if len(errors) == 1 else 'see failures')
+        first = result['failures'][0]
+        result['msg'] = '%d of %d changes failed: %s' % (len(errors), len(changes), '%s %s: %s' % (
+            first['op'], first['item'], first['msg']) if len(errors) == 1 else 'see failures')
         return result
     problems = verify(resource, changes, haves_after)
     if problems:

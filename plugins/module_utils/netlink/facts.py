@@ -8,11 +8,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.address import Address
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.link import Link
 
-# subset name -> (module_utils path under resources/, class name)
+# Static imports: Ansible ships a module only the module_utils it can see imported.
 SUBSETS = {
-    'links': ('link', 'Link'),
-    'addresses': ('address', 'Address'),
+    'links': Link,
+    'addresses': Address,
 }
 
 
@@ -34,13 +36,9 @@ def selected(gather_subset):
 
 
 def gather(conn, netns, subsets):
-    import importlib
     facts = {}
     for name in subsets:
-        path, cls = SUBSETS[name]
-        module = importlib.import_module(
-            'ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.' + path)
-        resource = getattr(module, cls)(conn, {}, netns)
+        resource = SUBSETS[name](conn, {}, netns)
         resource.wants = []
         facts[name] = resource.gather()
     return facts

@@ -136,7 +136,9 @@ def run_module(resource_cls, extra_spec=None):
             module.exit_json(changed=False, parsed=resource_cls.parse(module.params['running_config']))
         items, scope = desired_items(module, resource_cls)
         from ansible_collections.nlink.netlink.plugins.module_utils.netlink.connection import Connection
-        with Connection(resource_cls.protocol, module.params['netns']) as conn:
+        # a resource that does not live inside a network namespace (nl_netns) refuses netns itself
+        netns = module.params['netns'] if getattr(resource_cls, 'netns_option', True) else None
+        with Connection(resource_cls.protocol, netns) as conn:
             resource = resource_cls(conn, scope, module.params['netns'])
             wants = []
             for where, item in items:

@@ -206,19 +206,18 @@ class Link(Resource):
     def ordered(self, changes):
         """Deletions first; then a link after the links it needs (master, lower device, veth peer)."""
         pending = [c for c in changes if c.op != 'delete']
-        makers = {}
-        for change in pending:
-            makers[change.key[0]] = change
-            for peer in self.implied_keys([change.after]):
-                makers.setdefault(peer[0], change)
+        makers = dict((c.key[0], c) for c in pending)
+        peer_makers = dict((peer[0], c) for c in pending for peer in self.implied_keys([c.after]))
         done, order = set(), [c for c in changes if c.op == 'delete']
 
         def place(change, trail):
             if id(change) in done or id(change) in trail:
                 return
-            for name in (change.after.get('master'), change.after.get('link')):
-                if name in makers:
-                    place(makers[name], trail | {id(change)})
+            needs = [makers.get(change.after.get('master')), makers.get(change.after.get('link')),
+                     peer_makers.get(change.key[0]) if change.after.get('kind') is None else None]
+            for need in needs:
+                if need is not None and need is not change:
+                    place(need, trail | {id(change)})
             done.add(id(change))
             order.append(change)
 
@@ -256,7 +255,7 @@ class Link(Resource):
     def create(self, want):
         kind = want.get('kind')
         if kind is None:
-            raise ValidationError('link %s does not exist; give kind to create it' % want['name'])
+            raise NetlinkError(errno.ENODEV, context='link %s does not exist; give kind to create it' % want['name'])
         if not KINDS[kind].netlink_create:
             return self.create_tuntap(want)
         msg = self.message(dict((k, v) for k, v in want.items() if k not in COMMON), 0, for_create=True)
@@ -372,7 +371,10 @@ class Link(Resource):
             return [self.ip('link', 'del', name)]
         want = change.after
         commands = []
-        if change.op == 'create':
+        if change.op == 'create' and want.get('kind') is None:
+            # made along with its veth/netkit peer; otherwise applying says a kind is needed
+            delta, before = dict((k, v) for k, v in want.items() if k in COMMON and v not in (None, '', [], {})), {}
+        elif change.op == 'create':
             kind = want.get('kind')
             if kind in ('tun', 'tap'):
                 commands.append(self.ip('tuntap', 'add', 'dev', name, 'mode', kind,
