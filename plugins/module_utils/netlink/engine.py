@@ -87,6 +87,10 @@ class Resource:
         raise ValidationError('state=parsed is not available for this module')
 
     # -- shared by all -----------------------------------------------------------------------------
+    def order(self, changes):
+        """The order to apply (and render) changes in, when objects depend on each other."""
+        return changes
+
     def implied_keys(self, wants):
         """Keys of objects the desired ones bring along (a veth's peer): declared, never purged."""
         return set()
@@ -214,7 +218,7 @@ def run(resource, state, wants, check_mode, diff_mode):
     haves = resource.gather()
     if state == 'gathered':
         return {'changed': False, 'gathered': haves}
-    changes = plan(resource, state, wants, haves)
+    changes = resource.order(plan(resource, state, wants, haves))
     commands = [command for change in changes for command in resource.render(change)]
     if state == 'rendered':
         return {'changed': False, 'rendered': commands}

@@ -196,14 +196,14 @@ class Link(Resource):
     # -- writing ----------------------------------------------------------------------------------
     def apply(self, changes):
         errors = {}
-        for index, change in enumerate(self.ordered(changes)):
+        for index, change in enumerate(changes):
             try:
                 self.apply_one(change)
             except NetlinkError as exc:
-                errors[changes.index(change)] = exc.with_context('%s %s' % (change.op, change.key[0]))
+                errors[index] = exc
         return errors
 
-    def ordered(self, changes):
+    def order(self, changes):
         """Deletions first; then a link after the links it needs (master, lower device, veth peer)."""
         pending = [c for c in changes if c.op != 'delete']
         makers = dict((c.key[0], c) for c in pending)
