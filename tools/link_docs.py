@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: nlink.netlink contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Write nl_link's documentation of kind options from the table in resources/link_kinds.py.

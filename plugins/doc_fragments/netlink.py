@@ -57,4 +57,3 @@ notes:
 requirements:
   - pyroute2 >= 0.7
 '''
-

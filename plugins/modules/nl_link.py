@@ -33,7 +33,7 @@ options:
       - At the top level with O(config), part of the purge scope.
     type: str
     choices: [bond, bridge, dummy, geneve, gre, gretap, ifb, ip6gre, ip6gretap, ip6tnl, ipip, ipvlan, macsec,
-              macvlan, macvtap, netkit, nlmon, sit, tap, team, tun, veth, vrf, vti, vti6, vxlan, wireguard, xfrm]
+              macvlan, macvtap, netkit, nlmon, sit, tap, team, tun, veth, vlan, vrf, vti, vti6, vxlan, wireguard, xfrm]
   admin_state:
     description: Administrative state. Not reset by O(state=replaced).
     type: str

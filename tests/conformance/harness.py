@@ -13,6 +13,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -29,7 +30,9 @@ VOLATILE_KEYS = re.compile(r'^(stats|stats64|xstats|.*_timer|.*_timers|used|age|
 # Finite lifetimes count down: compared as "finite".
 LIFETIME_KEYS = ('valid_life_time', 'preferred_life_time')
 FOREVER = 4294967295
-MAC = re.compile(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$')
+MAC = re.compile(r'(?<![0-9a-f:])[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}(?![0-9a-f:])')
+UNMASKED_MACS = ('00:00:00:00:00:00', 'ff:ff:ff:ff:ff:ff')
+SETTLE_SECONDS = 3.0
 
 
 # -- namespaces ------------------------------------------------------------------------------------
@@ -78,12 +81,16 @@ class Namespace:
             if command is not None:
                 self.run(command)
 
-    def json(self, command):
-        out = self.run(command).stdout
-        return json.loads(out) if out.strip() else []
+    def json(self, command, missing_ok=False):
+        """The command's JSON output; with missing_ok, a failing command (no such device yet) reads as
+        {'error': its message} instead of failing the test."""
+        result = self.run(command, check=not missing_ok)
+        if result.returncode != 0:
+            return {'error': result.stderr.strip()}
+        return json.loads(result.stdout) if result.stdout.strip() else []
 
-    def readback(self, commands):
-        return dict((command, self.json(command)) for command in commands)
+    def readback(self, commands, missing_ok=False):
+        return dict((command, self.json(command, missing_ok)) for command in commands)
 
 
 # -- running a module ------------------------------------------------------------------------------
@@ -204,15 +211,26 @@ def normalize(value, mask_macs=False):
         return out
     if isinstance(value, list):
         return [normalize(item, mask_macs) for item in value]
-    if mask_macs and isinstance(value, str) and MAC.match(value) and value not in ('00:00:00:00:00:00',
-                                                                                  'ff:ff:ff:ff:ff:ff'):
-        return '<mac>'
+    if mask_macs and isinstance(value, str) and value not in UNMASKED_MACS:
+        return MAC.sub('<mac>', value)  # also inside values such as a bridge id (8000.02:00:...)
     return value
 
 
 def snapshot(ns, extra=()):
+    """Normalized dumps of the namespace's state, once it has settled.
+
+    Some state follows a change asynchronously (operstate, carrier flags after a link goes up): dumps
+    are repeated until two in a row agree (at most SETTLE_SECONDS).
+    """
     commands = list(STATE_COMMANDS) + [c for c in extra if c not in STATE_COMMANDS]
-    return normalize(ns.readback(commands))
+    deadline = time.monotonic() + SETTLE_SECONDS
+    previous = normalize(ns.readback(commands, missing_ok=True))
+    while True:
+        time.sleep(0.1)
+        current = normalize(ns.readback(commands, missing_ok=True))
+        if current == previous or time.monotonic() > deadline:
+            return current
+        previous = current
 
 
 def subset(expected, actual):

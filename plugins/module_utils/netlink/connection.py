@@ -350,4 +350,3 @@ class Connection:
             return
         finally:
             self.sock.setblocking(True)
-

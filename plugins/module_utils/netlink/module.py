@@ -79,9 +79,9 @@ def desired_items(module, resource_cls):
         module.fail_json(msg='config and src are mutually exclusive: give the list in one of them')
     if params.get('config') is not None or params.get('src'):
         if given_top:
+            scope_names = ', '.join(resource_cls.scope) or 'nothing'
             module.fail_json(msg='with config or src, give per-object options inside each item, not at the top '
-                                 'level (found: %s); top-level %s is the scope' % (', '.join(given_top),
-                                                                                    ', '.join(resource_cls.scope) or 'nothing'))
+                                 'level (found: %s); top-level %s is the scope' % (', '.join(given_top), scope_names))
         source = 'config'
         try:
             raw = params['config'] if params.get('config') is not None else _load_src(params['src'])

@@ -33,7 +33,10 @@ class Option:
     def spec(self):
         if self.values:
             return dict(type='str', choices=sorted(self.values))
-        return dict(type={'bool': 'bool', 'int': 'int'}.get(self.type, 'str'))
+        spec = dict(type={'bool': 'bool', 'int': 'int'}.get(self.type, 'str'))
+        if self.name.endswith('key'):
+            spec['no_log'] = False  # GRE/VTI keys travel in clear in every packet: identifiers, not secrets
+        return spec
 
 
 class Kind:
