@@ -100,12 +100,17 @@ def desired_items(module, resource_cls):
             module.fail_json(msg='%sexpected a mapping of options, got %r' % (where, item))
         # null means not given (gathered facts carry nulls), as at the top level
         merged = dict((k, v) for k, v in scope.items() if v is not None)
-        merged.update((k, v) for k, v in item.items() if v is not None)
+        merged.update(given(item))
         result = validator.validate(merged)
         if result.error_messages:
             module.fail_json(msg=where + '; '.join(_readable(result)))
         items.append((where, result.validated_parameters))
     return items, scope
+
+
+def given(options):
+    """The options actually given: None (and sub-options the argument parser filled with None) left out."""
+    return dict((k, given(v) if isinstance(v, dict) else v) for k, v in options.items() if v is not None)
 
 
 def _readable(result):
