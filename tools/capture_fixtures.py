@@ -58,6 +58,7 @@ RTM_NEWLINK, RTM_GETLINK, RTM_NEWADDR, RTM_GETADDR = 16, 18, 20, 22
 CREATE = nlconn.NLM_F_REQUEST | nlconn.NLM_F_ACK | nlconn.NLM_F_CREATE | nlconn.NLM_F_EXCL
 DUMP = nlconn.NLM_F_REQUEST | nlconn.NLM_F_DUMP
 
+
 def request(name, description, equivalent, cls, msg_type, flags, fields=None, attrs=None, setup=(),
             cap_ack=True, protocol=nlconn.NETLINK_ROUTE, genl_family=None):
     return dict(name=name, description=description, equivalent=equivalent, cls=cls, msg_type=msg_type,
@@ -274,7 +275,7 @@ def write(out, fixture):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--out', default=os.path.join(ROOT, 'tests', 'unit', 'fixtures'))
     args = parser.parse_args()
     if os.geteuid() != 0:

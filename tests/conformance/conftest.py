@@ -86,6 +86,7 @@ def require(request):
                 pytest.fail('needs %s: absent in the test VM too (tests/vm/modules.list?)' % ', '.join(missing))
             NEEDS_SKIPPED.append((request.node.nodeid, reason))
             pytest.skip(reason)
+    check.skipped = NEEDS_SKIPPED
     return check
 
 

@@ -58,10 +58,10 @@ class Namespace:
         return ['ip', 'netns', 'exec', self.name] + words
 
     def run(self, command, check=True):
-        result = subprocess.run(self.argv(command), capture_output=True, text=True)
+        result = subprocess.run(self.argv(command), capture_output=True, text=True, check=False)
         if check and result.returncode != 0:
-            raise AssertionError('`%s` in %s failed (%d): %s' % (command, self.name, result.returncode,
-                                                                  result.stderr.strip()))
+            raise AssertionError('`%s` in %s failed (%d): %s'
+                                 % (command, self.name, result.returncode, result.stderr.strip()))
         return result
 
     def setup(self, commands):
@@ -73,7 +73,7 @@ class Namespace:
                 continue
             if batch:
                 result = subprocess.run(['ip', '-n', self.name, '-batch', '-'], input='\n'.join(batch) + '\n',
-                                        capture_output=True, text=True)
+                                        capture_output=True, text=True, check=False)
                 if result.returncode != 0:
                     raise AssertionError('setup in %s failed: %s\n%s' % (self.name, result.stderr.strip(),
                                                                          '\n'.join(batch)))
@@ -144,7 +144,7 @@ def run_module(name, args, netns=None, check=False, diff=False, tmpdir=None):
         handle.write(payload)
     try:
         proc = subprocess.run([sys.executable, module_file(name), path], capture_output=True, text=True,
-                              cwd=tmpdir or '/tmp')
+                              cwd=tmpdir or '/tmp', check=False)
     finally:
         os.unlink(path)
     return ModuleRun(module_args, proc.returncode, proc.stdout, proc.stderr)
@@ -317,7 +317,7 @@ def run_playbook(tasks, tmpdir, extra_args=()):
                ANSIBLE_REMOTE_TEMP=tmpdir, ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_HOST_KEY_CHECKING='0',
                ANSIBLE_DEPRECATION_WARNINGS='0', ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_STDOUT_CALLBACK='default')
     proc = subprocess.run([sys.executable, ansible_playbook(), '-vvv', '-i', 'localhost,', playbook] + list(extra_args),
-                          capture_output=True, text=True, env=env, cwd=tmpdir)
+                          capture_output=True, text=True, env=env, cwd=tmpdir, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 

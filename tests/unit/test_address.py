@@ -57,8 +57,8 @@ def test_normalize(item, expected):
 REFUSED = [
     (dict(dev='v0', address='192.0.2.300/24'), "address: '192.0.2.300/24' is not an IPv4/IPv6 address"),
     (dict(dev='v0', address='192.0.2.1/33'), "address: '192.0.2.1/33' is not an IPv4/IPv6 address"),
-    (dict(dev='v0', address='10.0.0.1', peer='2001:db8::2'), 'peer 2001:db8::2/128 and address 10.0.0.1 are of '
-                                                              'different IP versions'),
+    (dict(dev='v0', address='10.0.0.1', peer='2001:db8::2'),
+     'peer 2001:db8::2/128 and address 10.0.0.1 are of different IP versions'),
     (dict(dev='v0', address='10.0.0.1', peer='nope'), "peer: 'nope' is not an IPv4/IPv6 address"),
     (dict(dev='v0', address='2001:db8::1/64', broadcast='2001:db8::ff'), 'broadcast: only IPv4 addresses have a '
                                                                          'broadcast address'),
@@ -72,8 +72,8 @@ REFUSED = [
     (dict(dev='v0', address='192.0.2.1/24', valid_lft='soon'), "valid_lft: 'soon' is not a lifetime; use 'forever' "
                                                                "or seconds (0-4294967294)"),
     (dict(dev='v0', address='192.0.2.1/24', valid_lft='-1'), "valid_lft: '-1' is not a lifetime"),
-    (dict(dev='v0', address='192.0.2.1/24', preferred_lft='4294967295'), "preferred_lft: '4294967295' is not a "
-                                                                          "lifetime"),
+    (dict(dev='v0', address='192.0.2.1/24', preferred_lft='4294967295'),
+     "preferred_lft: '4294967295' is not a lifetime"),
     (dict(dev='v0', address='192.0.2.1/24', valid_lft='100', preferred_lft='200'), 'preferred_lft (200) may not '
                                                                                    'exceed valid_lft (100)'),
 ]

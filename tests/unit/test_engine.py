@@ -242,9 +242,9 @@ def test_partial_failure_names_the_item_and_counts():
     resource = Thing([A1, A2], refuse=[('a', 'two')])
     result = run(resource, 'merged', [want('a', 'one', size=5), want('a', 'two', size=5)])
     assert result['changed'] is True
-    assert result['failures'] == [{'item': 'a two', 'op': 'update', 'msg': 'EPERM (Operation not permitted) - '
-                                                                          'kernel says: refused a two'}]
-    assert result['msg'].startswith('1 of 2 changes failed: EPERM')
+    assert result['failures'] == [
+        {'item': 'a two', 'op': 'update', 'msg': 'EPERM (Operation not permitted) - kernel says: refused a two'}]
+    assert result['msg'].startswith('1 of 2 changes failed: update a two: EPERM')
 
 
 def test_total_failure_is_not_a_change():

@@ -63,8 +63,8 @@ def test_top_level_scope_fills_items_that_name_no_device():
 
 
 def test_unsupported_option_in_an_item_is_named_with_its_place():
-    msg = failure_of(config=[{'dev': 'v0', 'address': '192.0.2.1/24'}, {'dev': 'v0', 'address': '192.0.2.2/24',
-                                                                         'colour': 'red'}])
+    msg = failure_of(config=[{'dev': 'v0', 'address': '192.0.2.1/24'},
+                             {'dev': 'v0', 'address': '192.0.2.2/24', 'colour': 'red'}])
     assert msg.startswith('config[1]: unsupported option colour.')
     assert 'Supported parameters include: address, broadcast, dev' in msg
 

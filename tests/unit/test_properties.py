@@ -35,7 +35,7 @@ def tlv(kind, payload):
 @st.composite
 def ext_ack_tlvs(draw):
     items = []
-    for _ in range(draw(st.integers(0, 4))):
+    for _round in range(draw(st.integers(0, 4))):
         kind = draw(st.sampled_from([nlconn.NLMSGERR_ATTR_MSG, nlconn.NLMSGERR_ATTR_OFFS,
                                      nlconn.NLMSGERR_ATTR_MISS_TYPE, nlconn.NLMSGERR_ATTR_MISS_NEST, 4, 0x8004]))
         if kind in (nlconn.NLMSGERR_ATTR_OFFS, nlconn.NLMSGERR_ATTR_MISS_TYPE) and draw(st.booleans()):
@@ -110,7 +110,7 @@ def test_attribute_path_on_noise(data, offset, cls):
 def mutated_request(draw):
     """A captured request with some bytes overwritten: attribute lengths and types go wrong in nests."""
     data = bytearray(draw(st.sampled_from(CAPTURED_REQUESTS)))
-    for _ in range(draw(st.integers(1, 6))):
+    for _round in range(draw(st.integers(1, 6))):
         data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
     return bytes(data)
 

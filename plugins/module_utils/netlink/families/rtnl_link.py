@@ -8,7 +8,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-
 def register():
     """Teach pyroute2's ifinfmsg the kinds it lacks (idempotent). pyroute2 is imported here, not at
     module load, so that a host without it gets missing_required_lib rather than an import error."""
