@@ -80,9 +80,9 @@ def test_normalize_drops_counters_timers_and_countdowns():
 
 
 def test_normalize_masks_macs_only_when_asked():
-    raw = {'address': '02:00:00:00:00:01', 'broadcast': 'ff:ff:ff:ff:ff:ff', 'addr_info': [{'address': '10.0.0.2'},
-           {'local': '2001:db8::1:2:3:4:5'}],
-        'info_data': {'bridge_id': '8000.2a:cd:e4:20:45:2d', 'root_id': '8000.0:0:0:0:0:0'}}
+    raw = {'address': '02:00:00:00:00:01', 'broadcast': 'ff:ff:ff:ff:ff:ff',
+           'addr_info': [{'address': '10.0.0.2'}, {'local': '2001:db8::1:2:3:4:5'}],
+           'info_data': {'bridge_id': '8000.2a:cd:e4:20:45:2d', 'root_id': '8000.0:0:0:0:0:0'}}
     assert harness.normalize(raw, mask_macs=True) == {
         'address': '<mac>', 'broadcast': 'ff:ff:ff:ff:ff:ff',
         'addr_info': [{'address': '10.0.0.2'}, {'local': '2001:db8::1:2:3:4:5'}],
