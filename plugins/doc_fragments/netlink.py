@@ -54,6 +54,8 @@ notes:
   - Needs the C(pyroute2) Python library on the managed host and the privileges to change networking
     (root or C(CAP_NET_ADMIN)).
   - Supports check mode (the plan is computed against the kernel and nothing is written) and diff mode.
+  - The results C(before) and C(after) list the objects the task addresses; when it addresses more than
+    1000, only those that change.
 requirements:
   - pyroute2 >= 0.7
 '''

@@ -12,7 +12,7 @@ appears and DAD never runs; MAC addresses are fixed so two namespaces hold compa
 
 import os
 
-from harness import Case, ErrorCase, Purge
+from harness import BulkCase, Case, ErrorCase, Purge
 
 VETH = ['ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02',
         'ip link set v0 up']
@@ -230,10 +230,10 @@ def thousand_addresses():
     return [{'address': '198.18.%d.%d/32' % (i // 250, i % 250 + 1)} for i in range(1000)]
 
 
-# module, setup, args (items added as config or src), items factory, readback command, count of objects
 BULK_CASES = [
-    ('nl_address', VETH, {'dev': 'v0'}, thousand_addresses, 'ip -j -4 address show dev v0',
-     lambda readback: sum(len(link['addr_info']) for link in readback)),
+    BulkCase('1000-addresses', 'nl_address', setup=VETH, args={'dev': 'v0'}, items=thousand_addresses,
+             readback='ip -j -4 address show dev v0',
+             count=lambda readback: sum(len(link['addr_info']) for link in readback)),
 ]
 
 

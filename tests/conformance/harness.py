@@ -455,3 +455,20 @@ class ErrorCase:
 
     def __repr__(self):
         return 'ErrorCase(%s:%s)' % (self.module, self.id)
+
+
+class BulkCase:
+    """Many objects in one task: ``items()`` makes them, ``count(readback JSON)`` counts them in the kernel."""
+
+    def __init__(self, id, module, args, items, readback, count, setup=(), needs=None):
+        self.id = id
+        self.module = module
+        self.args = args
+        self.items = items
+        self.readback = readback
+        self.count = count
+        self.setup = list(setup)
+        self.needs = needs or {}
+
+    def __repr__(self):
+        return 'BulkCase(%s:%s)' % (self.module, self.id)

@@ -16,6 +16,8 @@ import json
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
 
 ACTION_STATES = ('merged', 'replaced', 'overridden', 'deleted')
+# Above this many addressed objects, before/after list only the changed ones (results stay small).
+RESULT_OBJECTS_LIMIT = 1000
 STATE_ALIASES = {'present': 'merged', 'absent': 'deleted'}
 
 
@@ -223,6 +225,8 @@ def run(resource, state, wants, check_mode, diff_mode):
     if state == 'rendered':
         return {'changed': False, 'rendered': commands}
     keys = set(resource.key(w) for w in wants) | set(c.key for c in changes)
+    if len(keys) > RESULT_OBJECTS_LIMIT:
+        keys = set(c.key for c in changes)  # at scale, before/after name only what changes
     result = {'changed': bool(changes), 'commands': commands, 'before': relevant(resource, haves, keys)}
     if diff_mode and changes:
         result['diff'] = diff_of(resource, changes)
