@@ -10,8 +10,6 @@ Setups keep IPv6 state still: v0 is up but its peer v1 is down (no carrier), so 
 appears and DAD never runs; MAC addresses are fixed so two namespaces hold comparable state.
 """
 
-import os
-
 from harness import BulkCase, Case, ErrorCase, Purge
 
 VETH = ['ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02',
@@ -156,50 +154,6 @@ CASES = [
          notes='the top-level dev is the purge scope and a default; items may name other devices'),
 ]
 
-# -- nl_link: TO BE FILLED BY THE LEAD --------------------------------------------------------------
-# Drafts written from nl_link's EXAMPLES by the test author, not yet reviewed by nl_link's owner: they run
-# only with NLINK_DRAFT_CASES=1 (e.g. `NLINK_DRAFT_CASES=1 python -m pytest tests/conformance -k nl_link`).
-# Move a case into CASES once it states nl_link's intended behaviour. A case whose module file is missing
-# is skipped with the reason; one whose needs the host lacks (the dummy kind here) runs in the test VM.
-LINK_DRAFTS = [
-    Case('veth', 'nl_link',
-         apply={'name': 'va', 'kind': 'veth', 'veth': {'peer': 'vb'}, 'mtu': 1400, 'admin_state': 'up'},
-         change={'name': 'va', 'kind': 'veth', 'veth': {'peer': 'vb'}, 'mtu': 1300},
-         readback=['ip -j -d link show va', 'ip -j -d link show vb'],
-         expect={'ip -j -d link show va': [{'ifname': 'va', 'mtu': 1400, 'linkinfo': {'info_kind': 'veth'}}],
-                 'ip -j -d link show vb': [{'ifname': 'vb', 'linkinfo': {'info_kind': 'veth'}}]}),
-    Case('bridge', 'nl_link',
-         apply={'name': 'br0', 'kind': 'bridge', 'bridge': {'stp_state': False}, 'alias': 'lab', 'txqlen': 500},
-         change={'name': 'br0', 'kind': 'bridge', 'bridge': {'stp_state': False}, 'alias': 'prod'},
-         readback=['ip -j -d link show br0'],
-         expect={'ip -j -d link show br0': [{'ifname': 'br0', 'ifalias': 'lab', 'txqlen': 500,
-                                             'linkinfo': {'info_kind': 'bridge', 'info_data': {'stp_state': 0}}}]}),
-    Case('bridge-port', 'nl_link', setup=['ip link add br0 type bridge', 'ip link add v0 type veth peer name v1'],
-         apply={'name': 'v0', 'master': 'br0'},
-         change={'name': 'v0', 'master': 'br0', 'group': 7},
-         readback=['ip -j -d link show v0'],
-         expect={'ip -j -d link show v0': [{'ifname': 'v0', 'master': 'br0'}]}),
-    Case('dummy', 'nl_link', needs={'link_kind': 'dummy'},
-         apply={'name': 'd0', 'kind': 'dummy', 'alias': 'lab', 'group': 7},
-         change={'name': 'd0', 'kind': 'dummy', 'alias': 'prod'},
-         readback=['ip -j -d link show d0'],
-         expect={'ip -j -d link show d0': [{'ifname': 'd0', 'ifalias': 'lab', 'group': '7'}]}),
-    Case('overridden-veths', 'nl_link',
-         setup=['ip link add x1 type veth peer name x1p', 'ip link add brx type bridge'],
-         apply={'kind': 'veth', 'state': 'overridden', 'config': [{'name': 'va', 'veth': {'peer': 'vb'}}]},
-         change={'kind': 'veth', 'state': 'overridden',
-                 'config': [{'name': 'va', 'veth': {'peer': 'vb'}, 'mtu': 1280}]},
-         readback=['ip -j link show'],
-         expect={'ip -j link show': [{'ifname': 'va'}, {'ifname': 'vb'}, {'ifname': 'brx'}, {'ifname': 'lo'}]},
-         purge=Purge(setup=['ip link add x2 type veth peer name x2p'],
-                     args={'kind': 'veth', 'state': 'overridden', 'config': [{'name': 'va', 'veth': {'peer': 'vb'}}]},
-                     survives={'ip -j link show': [{'ifname': 'va'}, {'ifname': 'vb'}, {'ifname': 'brx'},
-                                                   {'ifname': 'lo'}]},
-                     removed={'ip -j link show': [{'ifname': 'x1'}, {'ifname': 'x1p'}, {'ifname': 'x2'}]})),
-]
-if os.environ.get('NLINK_DRAFT_CASES'):
-    CASES += LINK_DRAFTS
-
 ERROR_CASES = [
     ErrorCase('missing-device-ipv4', 'nl_address', setup=VETH, args={'dev': 'nosuch0', 'address': '192.0.2.1/24'},
               msg_contains=['ENODEV', 'Device not found']),
@@ -245,3 +199,8 @@ def _assert_absent(info, *keys):
 def _assert_no_local(links, *locals_):
     present = set(i.get('local') for link in links for i in link['addr_info'])
     assert not present & set(locals_), 'still present: %s' % sorted(present & set(locals_))
+
+# Every other module's cases live in a file of their own; listing the file here joins the suite.
+from cases_link import CASES as LINK_CASES  # noqa: E402  pylint: disable=wrong-import-position
+
+CASES += LINK_CASES

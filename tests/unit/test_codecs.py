@@ -16,10 +16,6 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors impor
 from netlink_fixtures import (Exhausted, final_answer, fixture_names, load, rebuild_request, replay_connection,
                               request_class)
 
-ATTRIBUTE_PATH_BUG = ('attribute_path stops at IFLA_INFO_DATA: its pyroute2 class is chosen by the sibling '
-                      'IFLA_INFO_KIND (a function, not a class), and nested payloads that start with a '
-                      'header (VETH_INFO_PEER: ifinfomsg) are walked as if attributes began at once')
-
 # name: (errno, ext-ack text, attribute path, missing attribute)
 KERNEL_SAID = {
     'error_newlink_ifname_too_long': (errno.ERANGE, 'Attribute failed policy validation', 'IFLA_IFNAME', None),
@@ -37,8 +33,6 @@ KERNEL_SAID = {
     'error_getlink_dump_bad_attr': (errno.EINVAL, 'Unsupported attribute in link dump request', None, None),
     'error_genl_netdev_missing_attr': (errno.EINVAL, None, None, 'type 1'),
 }
-# Paths attribute_path does not reach yet (see ATTRIBUTE_PATH_BUG); what it gives is a prefix of them.
-PATH_NOT_REACHED = {'error_newlink_vxlan_id_range', 'error_newlink_veth_peer_name_too_long'}
 DUMPS = {'error_getaddr_dump_bad_header', 'error_getlink_dump_bad_attr'}
 
 ERRORS = fixture_names('error_')
@@ -67,24 +61,13 @@ def test_parse_error_reads_errno_and_ext_ack(name):
     assert (code, ext_ack, missing) == (want_code, want_text, want_missing)
 
 
-@pytest.mark.parametrize('name', [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=ATTRIBUTE_PATH_BUG)) if n in PATH_NOT_REACHED else n
-    for n in ERRORS])
+@pytest.mark.parametrize('name', ERRORS)
 def test_parse_error_names_the_attribute_the_kernel_points_at(name):
     fixture = load(name)
     datagram, offset, _type = final_answer(fixture)
     attribute = nlconn.parse_error(datagram, offset, bytes.fromhex(fixture['request_hex']),
                                    request_class(fixture))[2]
     assert attribute == KERNEL_SAID[name][2]
-
-
-@pytest.mark.parametrize('name', sorted(PATH_NOT_REACHED))
-def test_attribute_path_gives_at_least_a_prefix_of_nested_paths(name):
-    fixture = load(name)
-    datagram, offset, _type = final_answer(fixture)
-    attribute = nlconn.parse_error(datagram, offset, bytes.fromhex(fixture['request_hex']),
-                                   request_class(fixture))[2]
-    assert attribute and KERNEL_SAID[name][2].startswith(attribute + '/')
 
 
 def test_uncapped_error_skips_the_echoed_request():
@@ -132,7 +115,7 @@ def _replay_error(name):
     return caught.value
 
 
-@pytest.mark.parametrize('name', [n for n in ERRORS if n not in PATH_NOT_REACHED])
+@pytest.mark.parametrize('name', ERRORS)
 def test_connection_raises_what_the_kernel_said(name):
     error = _replay_error(name)
     assert (error.code, error.ext_ack, error.attribute, error.missing) == KERNEL_SAID[name]

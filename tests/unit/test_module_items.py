@@ -137,8 +137,6 @@ def test_src_missing_file(tmp_path):
     assert msg.startswith('cannot read src: ') and 'No such file or directory' in msg
 
 
-@pytest.mark.xfail(strict=True, reason='module._load_src lets yaml.YAMLError through (it catches only OSError and '
-                                       'ValueError): a malformed src file ends in a traceback')
 def test_src_malformed_yaml_fails_cleanly(tmp_path):
     path = tmp_path / 'items.yml'
     path.write_text('- {dev: v0, address: [unclosed\n')

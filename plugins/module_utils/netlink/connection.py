@@ -111,27 +111,46 @@ def netns_entered(name):
 def attribute_path(data, offset, msg_class):
     """Name the attribute that starts at or contains ``offset`` in an encoded request.
 
-    Walks the request's attributes with the names of pyroute2's message class; unknown nests are
-    reported by number.
+    Walks the request's attributes with the names of pyroute2's message classes, including nests whose
+    class depends on a sibling (IFLA_INFO_DATA on IFLA_INFO_KIND); unknown nests are reported by number.
     """
-    body = NLMSGHDR.size + align4(struct.calcsize('=' + ''.join(f[1] for f in msg_class.fields)))
     path = []
-    start, end, nla_class = body, len(data), msg_class
-    while start + NLATTR.size <= end:
+    level_start, level_end, level_class = 0, len(data), msg_class
+    start = NLMSGHDR.size + _header_size(msg_class)
+    while start + NLATTR.size <= level_end:
         length, kind = NLATTR.unpack_from(data, start)
         if length < NLATTR.size:
             break
         if start <= offset < start + max(length, NLATTR.size):
-            attr_id = kind & 0x3fff
-            info = _nla_table(nla_class).get(attr_id)
-            path.append(info['name'] if info else str(attr_id))
+            info = _nla_table(level_class).get(kind & 0x3fff)
+            path.append(info['name'] if info else str(kind & 0x3fff))
             nested = info['class'] if info else None
+            if nested is not None and not isinstance(nested, type):
+                nested = _chosen(nested, level_class, data, level_start, level_end)
             if offset == start or not (nested and getattr(nested, 'nla_map', None)):
                 break
-            start, end, nla_class = start + NLATTR.size, min(start + length, end), nested
+            level_start, level_end, level_class = start, min(start + length, level_end), nested
+            start += NLATTR.size + _header_size(nested)
             continue
         start += align4(length)
     return '/'.join(path) or None
+
+
+def _header_size(cls):
+    """Bytes of fixed header before a class's attributes (ifinfomsg inside VETH_INFO_PEER, say)."""
+    fields = [f for f in getattr(cls, 'fields', ()) if f[0] != 'value']
+    return align4(struct.calcsize('=' + ''.join(f[1] for f in fields))) if fields else 0
+
+
+def _chosen(chooser, level_class, data, level_start, level_end):
+    """The class pyroute2 picks for a nest from its decoded parent, or None when that fails."""
+    try:
+        parent = level_class(bytes(data[level_start:level_end]))
+        parent.decode()
+        chosen = chooser(parent)
+    except Exception:  # a malformed request only costs the attribute's name
+        return None
+    return chosen if isinstance(chosen, type) else None
 
 
 def _nla_table(cls):

@@ -132,8 +132,12 @@ def delta_for(resource, want, have, reset_omitted):
 
 
 def merge(have, delta):
+    """``have`` with ``delta`` applied; sub-dictionaries (kind options) are updated, not replaced."""
     after = dict(have)
-    after.update(delta)
+    for name, value in delta.items():
+        if isinstance(value, dict) and isinstance(after.get(name), dict):
+            value = dict(after[name], **value)
+        after[name] = value
     return after
 
 
@@ -151,11 +155,14 @@ def plan(resource, state, wants, haves):
             continue
         reset = state in ('replaced', 'overridden')
         if have is None:
-            full = dict(want)
-            for attr in resource.attributes:
-                if full.get(attr.name) is None and reset:
-                    full[attr.name] = attr.default
-            changes.append(Change('create', key, None, full, delta_for(resource, full, None, False)))
+            # written: the given attributes (a new object has the defaults already);
+            # predicted: the object with every default filled in, as a re-read shows it
+            delta = delta_for(resource, want, None, False)
+            after = dict(want)
+            after.update((a.name, a.default) for a in resource.attributes
+                         if after.get(a.name) is None and a.default is not None)
+            after.update(delta)
+            changes.append(Change('create', key, None, after, delta))
             continue
         delta = delta_for(resource, want, have, reset)
         if delta:

@@ -61,7 +61,10 @@ def _load_src(path):
         data = json.loads(text)
     except ValueError:
         import yaml  # only YAML files pay for the import
-        data = yaml.safe_load(text)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ValueError('%s is neither JSON nor YAML: %s' % (path, exc))
     if isinstance(data, dict) and 'config' in data:
         data = data['config']
     if not isinstance(data, list):

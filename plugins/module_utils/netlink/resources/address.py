@@ -206,7 +206,9 @@ class Address(Resource):
                 6: frozenset(('flags', 'valid_lft', 'preferred_lft', 'metric'))}
 
     def in_place(self, change):
-        return set(change.delta) <= self.IN_PLACE[ipaddress.ip_interface(change.after['address']).version]
+        version = ipaddress.ip_interface(change.after['address']).version
+        # IPv6 reads a replace's metric 0 as "keep the metric": back to 0 means re-creating
+        return set(change.delta) <= self.IN_PLACE[version] and not (version == 6 and change.delta.get('metric') == 0)
 
     def requests(self, change):
         if change.op == 'delete':

@@ -242,7 +242,7 @@ class Link(Resource):
         if change.op == 'create':
             self.create(want)
             # the kernel ignores some attributes (alias) in a creating request: set them all afterwards
-            delta = dict((k, v) for k, v in want.items() if k in COMMON and v not in (None, '', [], {}))
+            delta = dict((k, v) for k, v in change.delta.items() if k in COMMON)
         else:
             delta = change.delta
         self.update(want['name'], delta, change.before or {})
@@ -373,7 +373,7 @@ class Link(Resource):
         commands = []
         if change.op == 'create' and want.get('kind') is None:
             # made along with its veth/netkit peer; otherwise applying says a kind is needed
-            delta, before = dict((k, v) for k, v in want.items() if k in COMMON and v not in (None, '', [], {})), {}
+            delta, before = dict((k, v) for k, v in change.delta.items() if k in COMMON), {}
         elif change.op == 'create':
             kind = want.get('kind')
             if kind in ('tun', 'tap'):
@@ -381,11 +381,14 @@ class Link(Resource):
                                         *render_tuntap(want.get(kind) or {})))
             else:
                 words = ['link', 'add']
-                if want.get('link'):
-                    words += ['link', want['link']]
+                lower = want.get('link')
+                if lower and not KINDS[kind].lower:
+                    words += ['link', lower]
                 words += ['name', name, 'type', kind] + render_options(kind, want.get(kind) or {}, True)
+                if lower and KINDS[kind].lower:  # tunnels and vxlan name their lower device 'dev'
+                    words += ['dev', lower]
                 commands.append(self.ip(*words))
-            delta = dict((k, v) for k, v in want.items() if k in COMMON and v not in (None, '', [], {}))
+            delta = dict((k, v) for k, v in change.delta.items() if k in COMMON)
             before = {}
         else:
             delta, before = change.delta, change.before
