@@ -128,8 +128,7 @@ options:
     description:
       - The routing table to look up, C(main), C(local), C(default) or a number 1-4294967295. C(main) when
         omitted with action C(to_tbl), as C(ip rule add) does; only action C(to_tbl) looks up a table.
-      - At the top level with O(config), part of the scope and the table of items that name none (items with
-        another action ignore it).
+      - At the top level with O(config), part of the scope and the table of items that name none.
     type: raw
   goto:
     description:

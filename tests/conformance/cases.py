@@ -33,10 +33,6 @@ def lifetimes_counting_down(readback, raw):
         assert preferred - 120 < infos[local]['preferred_life_time'] <= preferred, infos[local]
 
 
-IPV6_METRIC_RESET = ('nl_address cannot reset an IPv6 address metric to 0: IPv6 RTM_NEWADDR|NLM_F_REPLACE '
-                     'ignores IFA_RT_PRIORITY 0 (inet6_addr_modify changes the metric only when non-zero), so '
-                     'the run fails with "metric is 60, wanted 0"; a metric change to 0 needs delete + add '
-                     '(resources/address.py in_place)')
 CASES = [
     # -- nl_address ---------------------------------------------------------------------------------
     Case('ipv4', 'nl_address', setup=VETH,
@@ -102,8 +98,7 @@ CASES = [
          apply={'dev': 'v0', 'address': '2001:db8:30::1/64', 'flags': ['nodad'], 'metric': 60},
          change={'dev': 'v0', 'address': '2001:db8:30::1/64', 'flags': ['nodad'], 'state': 'replaced'},
          readback=[ADDR_V0, ROUTES6_V0],
-         expect=on_v0({'local': '2001:db8:30::1', 'metric': 60}),
-         xfail={'test_check_mode_predicts_the_real_run': IPV6_METRIC_RESET}),
+         expect=on_v0({'local': '2001:db8:30::1', 'metric': 60})),
     Case('deleted', 'nl_address',
          setup=VETH + ['ip address add 192.0.2.99/24 dev v0', 'ip address add 198.51.100.98/24 dev v0'],
          apply={'dev': 'v0', 'address': '192.0.2.99/24', 'state': 'deleted'},

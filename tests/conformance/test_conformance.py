@@ -14,11 +14,6 @@ import harness
 from cases import CASES
 
 
-RENDERED_PLANS_MERGED_ONLY = (
-    'state=rendered always renders a merged plan (engine.run plans with state "rendered", which plan() treats '
-    'like merged), so the commands of a replaced/overridden/deleted task cannot be rendered')
-
-
 def params(test, cases):
     """Cases as pytest params; a case's known bug for ``test`` makes it a strict xfail."""
     out = []
@@ -26,9 +21,6 @@ def params(test, cases):
         marks = []
         if test in case.xfail:
             marks.append(pytest.mark.xfail(strict=True, reason=case.xfail[test]))
-        elif test == 'test_rendered_commands_replay_to_the_same_state' and \
-                case.apply.get('state', 'merged') not in ('merged', 'present'):
-            marks.append(pytest.mark.xfail(strict=True, reason=RENDERED_PLANS_MERGED_ONLY))
         out.append(pytest.param(case, id='%s:%s' % (case.module, case.id), marks=marks))
     return out
 
@@ -141,16 +133,24 @@ def test_diff_mode_shows_before_and_after(case, new_ns, require, tmp_path):
 
 @pytest.mark.parametrize('case', params('test_rendered_commands_replay_to_the_same_state', CASES))
 def test_rendered_commands_replay_to_the_same_state(case, new_ns, require, tmp_path):
-    """state=rendered touches nothing; its commands, replayed with `ip -batch`, give what applying gives."""
+    """The plan as commands touches nothing and, replayed with `ip -batch`, gives what applying gives.
+
+    A merged task's plan comes from state=rendered; another state's from that state in check mode
+    (state=rendered renders merged, like ansible.netcommon's resource modules).
+    """
     require(case)
     if not case.rendered:
         pytest.skip('%s has no state=rendered: %s' % (case.module, case.notes))
     replayed, applied = prepared(new_ns, case), prepared(new_ns, case)
     before = harness.snapshot(replayed, case.readback)
-    rendered = run(case, dict(case.apply, state='rendered'), replayed, tmp_path)
-    assert rendered['changed'] is False
-    assert harness.snapshot(replayed, case.readback) == before, 'state=rendered changed the kernel'
-    commands = rendered['rendered']
+    if case.apply.get('state', 'merged') in ('merged', 'present'):
+        rendered = run(case, dict(case.apply, state='rendered'), replayed, tmp_path)
+        assert rendered['changed'] is False
+        commands = rendered['rendered']
+    else:
+        rendered = run(case, case.apply, replayed, tmp_path, check=True)
+        commands = rendered['commands']
+    assert harness.snapshot(replayed, case.readback) == before, 'rendering the plan changed the kernel'
     assert commands, rendered.describe()
     prefix = 'ip -n %s ' % replayed.name
     for command in commands:

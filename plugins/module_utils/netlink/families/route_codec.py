@@ -349,18 +349,15 @@ def encode_dump(family, table=0, protocol=0, oif=None):
     return b''.join(parts)
 
 
-class _Attrs:
-    """Attribute names for Connection.attribute_path (which walks a request by its class's tables)."""
-
-    nla_map = True
-
-    def __init__(self, names, nested=None):
-        self._nlmsg_base__t_nla_map = dict(
-            (number, {'name': name, 'class': (nested or {}).get(number)}) for number, name in names.items())
+def _names(names, nested=None):
+    """A class naming attributes the way Connection.attribute_path reads pyroute2's (to name the one an
+    error points at)."""
+    table = dict((number, {'name': name, 'class': (nested or {}).get(number)}) for number, name in names.items())
+    return type('Attributes', (), {'nla_map': True, '_nlmsg_base__t_nla_map': table})
 
 
-_METRICS_ATTRS = _Attrs(dict((n, 'RTAX_' + name.upper()) for name, n in METRICS.items()))
-_ROUTE_ATTRS = _Attrs({1: 'RTA_DST', 2: 'RTA_SRC', 3: 'RTA_IIF', 4: 'RTA_OIF', 5: 'RTA_GATEWAY', 6: 'RTA_PRIORITY',
+_METRICS_ATTRS = _names(dict((n, 'RTAX_' + name.upper()) for name, n in METRICS.items()))
+_ROUTE_ATTRS = _names({1: 'RTA_DST', 2: 'RTA_SRC', 3: 'RTA_IIF', 4: 'RTA_OIF', 5: 'RTA_GATEWAY', 6: 'RTA_PRIORITY',
                        7: 'RTA_PREFSRC', 8: 'RTA_METRICS', 9: 'RTA_MULTIPATH', 15: 'RTA_TABLE', 20: 'RTA_PREF',
                        21: 'RTA_ENCAP_TYPE', 22: 'RTA_ENCAP', 30: 'RTA_NH_ID'}, {8: _METRICS_ATTRS})
 

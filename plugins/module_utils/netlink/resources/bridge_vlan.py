@@ -156,7 +156,14 @@ class BridgeVlan(Resource):
                 return []
             request['ifindex'] = self.indexes[dev]
         self.current = {}
-        for msg in self.conn.dump(request, RTM_GETVLAN, br_vlan_msg):
+        try:
+            messages = self.conn.dump(request, RTM_GETVLAN, br_vlan_msg)
+        except NetlinkError as exc:
+            if exc.code != errno.EOPNOTSUPP:
+                raise
+            raise exc.with_context('bridge VLANs: this kernel has no bridge VLAN filtering '
+                                   '(CONFIG_BRIDGE_VLAN_FILTERING) or no RTM_GETVLAN (Linux 5.10)')
+        for msg in messages:
             vlans = self.current.setdefault(names.get(msg['ifindex'], str(msg['ifindex'])), {})
             for kind, entry in msg['attrs']:
                 if kind == 'BRIDGE_VLANDB_ENTRY':

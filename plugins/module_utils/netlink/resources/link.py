@@ -209,6 +209,11 @@ class Link(Resource):
         makers = dict((c.key[0], c) for c in pending)
         peer_makers = dict((peer[0], c) for c in pending for peer in self.implied_keys([c.after]))
         done, order = set(), [c for c in changes if c.op == 'delete']
+        deleted = set()
+        for change in order:  # deleting one end of a pair deletes the other: no command of its own
+            peer = (change.before.get('veth') or change.before.get('netkit') or {}).get('peer')
+            change.implied = peer in deleted
+            deleted.add(change.key[0])
 
         def place(change, trail):
             if id(change) in done or id(change) in trail:
@@ -368,7 +373,7 @@ class Link(Resource):
     def render(self, change):
         name = change.key[0]
         if change.op == 'delete':
-            return [self.ip('link', 'del', name)]
+            return [] if getattr(change, 'implied', False) else [self.ip('link', 'del', name)]
         want = change.after
         commands = []
         if change.op == 'create' and want.get('kind') is None:

@@ -100,9 +100,6 @@ class Neigh(Resource):
             if not LLADDR.match(text):
                 raise ValidationError('lladdr: %r is not a link-layer address like 02:00:00:00:00:01' % want['lladdr'])
             want['lladdr'] = ':'.join('%02x' % int(part, 16) for part in text.split(':'))
-        if want['nud'] is not None and want['nud'] == self.scope_values.get('nud') and \
-                (want['proxy'] or flags & set(RESOLVING)):
-            want['nud'] = None  # the top-level nud (the scope) does not apply to these
         if want['proxy']:
             for option in ('lladdr', 'nud'):
                 if want[option] is not None:

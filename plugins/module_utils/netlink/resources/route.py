@@ -333,9 +333,15 @@ class Route(Resource):
         return out
 
     def order(self, changes):
-        """Next hops that name no device keep the one the kernel chose (so check mode predicts it)."""
+        """Complete updates: a route is rewritten whole, so metrics and encap given replace the old ones
+        (the engine merges sub-dictionaries); next hops that name no device keep the one the kernel chose."""
         for change in changes:
-            if change.op == 'update' and change.after.get('nexthops'):
+            if change.op != 'update':
+                continue
+            for name in ('metrics', 'encap'):
+                if name in change.delta:
+                    change.after[name] = change.delta[name]
+            if change.after.get('nexthops'):
                 chosen = dict((h['gateway'], h['dev']) for h in change.before.get('nexthops') or [])
                 change.after['nexthops'] = [dict(hop, dev=hop['dev'] or chosen.get(hop['gateway']))
                                             for hop in change.after['nexthops']]
@@ -644,10 +650,13 @@ class Route(Resource):
                 'nhid': route.get('nhid', 0),
                 'metrics': dict((k, v) for k, v in metrics.items() if k in METRICS),
                 'encap': {}, 'pref': route.get('pref')}
+        if item['nhid']:  # what the nexthop object says (nexthop_compat_mode) is not the route's own
+            item.update(gateway='', dev='', nexthops=[], onlink=False)
         if route.get('encap') in ('seg6', 'seg6local', 'mpls'):
             encap = {'type': route['encap']}
             for name in ENCAP_OPTIONS[route['encap']]:
-                if name in route:
+                # ip -j prints a seg6local table under the route's own key "table": it cannot be told apart
+                if name in route and name != 'table':
                     encap[name] = route[name]
             item['encap'] = Route.encap_of(encap, {})
         return item

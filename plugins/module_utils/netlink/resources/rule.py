@@ -259,13 +259,10 @@ class Rule(Resource):
         if (action == 'goto') != (want['goto'] is not None):
             raise ValidationError('goto: the priority to jump to is given with action goto, and only then')
         table = table_name(want['table']) if want['table'] is not None else None
-        scope_table = self.scope_values.get('table')
         if action != 'to_tbl' or want['l3mdev']:
-            # a table that came from the top-level scope does not apply to this rule
-            if table is not None and (scope_table is None or table != table_name(scope_table)):
+            if table is not None:
                 raise ValidationError('table: a rule with %s looks up no table; give none' % (
                     'l3mdev' if want['l3mdev'] else 'action ' + action))
-            table = None
         elif table is None:
             table = 'main'  # as `ip rule add`
         elif table == '0':
@@ -348,7 +345,7 @@ class Rule(Resource):
                 text = value.replace(':', '-')
                 have[name] = text if name == 'uidrange' else short_range(text)
         table = msg.get_attr('FRA_TABLE') or msg['table']
-        if table:
+        if table and action == 'to_tbl':  # other tools may store one with other actions, never looked up
             have['table'] = table_name(table)
         for name, attr in (('suppress_prefixlength', 'FRA_SUPPRESS_PREFIXLEN'),
                            ('suppress_ifgroup', 'FRA_SUPPRESS_IFGROUP')):
