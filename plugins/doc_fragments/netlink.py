@@ -24,7 +24,8 @@ options:
         never anything outside the scope.
       - C(deleted) removes the objects given; without O(config), everything in the scope.
       - C(gathered) reads the current objects into RV(gathered), in the O(config) shape.
-      - C(rendered) returns the plan as equivalent iproute2 commands in RV(rendered); nothing is changed.
+      - C(rendered) returns the plan of C(merged) as equivalent iproute2 commands in RV(rendered); nothing is
+        changed. The plan of any other state is RV(commands) of that state run in check mode.
       - C(parsed) turns the JSON output of the matching C(ip -j) command, given in O(running_config), into
         RV(parsed), in the O(config) shape; the kernel is not consulted.
       - C(present) and C(absent) are C(merged) and C(deleted), for the one-object form.

@@ -17,7 +17,9 @@ description:
   - An address is identified by its device and its address with prefix length (O(dev) + O(address)).
   - With O(config), the top-level O(dev) is the scope - O(state=overridden) removes the addresses of that
     device that are not listed. Addresses the kernel made itself (IPv6 link-local, addresses learned from
-    router advertisements) are never removed.
+    router advertisements, privacy addresses) are never removed.
+  - Deleting the primary IPv4 address of a subnet deletes its secondary addresses too, unless the
+    C(net.ipv4.conf.<dev>.promote_secondaries) sysctl is set; the plan does not list them.
 author:
   - nlink.netlink developers (!UNKNOWN)
 extends_documentation_fragment:

@@ -146,13 +146,13 @@ def test_gather_reads_captured_dumps(index, devices):
     assert_matches(haves, expected(devices))
 
 
-def test_gather_protects_addresses_without_ifa_f_permanent_from_purge():
-    """Only permanent addresses may be purged: a user's address with a finite lifetime is protected too."""
+def test_gather_lets_a_purge_remove_user_addresses_with_finite_lifetimes():
+    """A user's address is purgeable whatever its lifetime; the kernel's own (IFA_PROTO kernel_*) are not."""
     fixture = load('address_dump')['gathers'][1]
     resource = Address(replay_connection([bytes.fromhex(d) for d in fixture['received_hex']]), {'dev': 'v0'}, None)
     haves = resource.gather()
     purgeable = sorted(h['address'] for h in haves if resource.in_scope(h))
-    assert purgeable == sorted(a for a in EXPECTED_V0 if a != '203.0.113.1/24')
+    assert purgeable == sorted(EXPECTED_V0)
 
 
 def _parse(ip_json):

@@ -20,9 +20,24 @@ FOREVER = 0xFFFFFFFF
 # IFA_F_* a user sets; the rest (permanent, tentative, secondary, deprecated, ...) is status.
 FLAGS = {'nodad': 0x02, 'optimistic': 0x04, 'home': 0x10, 'mngtmpaddr': 0x100, 'noprefixroute': 0x200,
          'autojoin': 0x400}
-IFA_F_PERMANENT = 0x80
-# Addresses the kernel made itself (IFA_PROTO kernel_lo/ra/ll) or learned (no IFA_F_PERMANENT) are never purged.
-KERNEL_PROTOS = (1, 2, 3)
+IFA_F_TEMPORARY, IFA_F_PERMANENT = 0x01, 0x80
+KERNEL_PROTOS = (1, 2, 3)  # IFA_PROTO kernel_lo, kernel_ra, kernel_ll
+LINK_LOCAL6 = ipaddress.ip_network('fe80::/10')
+
+
+def made_by_the_kernel(msg, address):
+    """Addresses the kernel made or learned itself, which a purge leaves alone.
+
+    IFA_PROTO says so since Linux 6.1; before it, IPv6 link-local, autoconfigured (not permanent) and
+    privacy (temporary) addresses are the kernel's. A user's address with a finite lifetime is the user's.
+    """
+    proto = msg.get_attr('IFA_PROTO')
+    flags = msg.get_attr('IFA_FLAGS') or msg['flags']
+    if proto is not None:
+        return proto in KERNEL_PROTOS or bool(flags & IFA_F_TEMPORARY)
+    interface = ipaddress.ip_interface(address)
+    learned = flags & IFA_F_TEMPORARY or not flags & IFA_F_PERMANENT
+    return interface.version == 6 and (interface.ip in LINK_LOCAL6 or bool(learned))
 
 
 def lifetime(value, option):
@@ -137,8 +152,7 @@ class Address(Resource):
         for msg in self.conn.dump(request, rtnl.RTM_GETADDR, ifaddrmsg):
             have = self.from_message(msg, names)
             haves.append(have)
-            flags = msg.get_attr('IFA_FLAGS') or msg['flags']
-            if msg.get_attr('IFA_PROTO') in KERNEL_PROTOS or not flags & IFA_F_PERMANENT:
+            if made_by_the_kernel(msg, have['address']):
                 self.unpurgeable.add(self.key(have))
         return haves
 
