@@ -195,6 +195,7 @@ def _assert_no_local(links, *locals_):
     present = set(i.get('local') for link in links for i in link['addr_info'])
     assert not present & set(locals_), 'still present: %s' % sorted(present & set(locals_))
 
+
 # Every other module's cases live in a file of their own; listing the file here joins the suite.
 from cases_link import CASES as LINK_CASES  # noqa: E402  pylint: disable=wrong-import-position
 

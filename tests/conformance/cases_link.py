@@ -13,8 +13,8 @@ CASES = [
                 'address': '02:00:00:00:00:0a'},
          change={'name': 'va', 'kind': 'veth', 'veth': {'peer': 'vb'}, 'mtu': 1300},
          readback=['ip -j -d link show va', 'ip -j -d link show vb'],
-         expect={'ip -j -d link show va': [{'ifname': 'va', 'mtu': 1400, 'address': '02:00:00:00:00:0a',
-                                             'linkinfo': {'info_kind': 'veth'}}],
+         expect={'ip -j -d link show va': [
+                     {'ifname': 'va', 'mtu': 1400, 'address': '02:00:00:00:00:0a', 'linkinfo': {'info_kind': 'veth'}}],
                  'ip -j -d link show vb': [{'ifname': 'vb', 'linkinfo': {'info_kind': 'veth'}}]}),
     Case('common-attributes', 'nl_link', setup=VETH,
          apply={'name': 'v0', 'alias': 'uplink', 'altnames': ['uplink-a'], 'group': 7, 'txqlen': 500},
@@ -29,7 +29,7 @@ CASES = [
          change={'config': [{'name': 'v0', 'master': 'br0', 'bridge_port': {'cost': 20, 'isolated': True}}]},
          readback=['ip -j -d link show br0', 'ip -j -d link show v0'],
          expect={'ip -j -d link show br0': [{'ifname': 'br0', 'linkinfo': {
-                     'info_kind': 'bridge', 'info_data': {'stp_state': 1, 'forward_delay': 400, 'priority': 4096}}}],
+                 'info_kind': 'bridge', 'info_data': {'stp_state': 1, 'forward_delay': 400, 'priority': 4096}}}],
                  'ip -j -d link show v0': [{'ifname': 'v0', 'master': 'br0', 'linkinfo': {
                      'info_slave_kind': 'bridge', 'info_slave_data': {'cost': 10, 'learning': False}}}]}),
     Case('vxlan', 'nl_link', setup=VETH,
@@ -103,7 +103,7 @@ CASES = [
          change={'config': [{'name': 'bond1', 'kind': 'bond', 'bond': {'miimon': 200}}]},
          readback=['ip -j -d link show bond1', 'ip -j -d link show v1'],
          expect={'ip -j -d link show bond1': [{'ifname': 'bond1', 'linkinfo': {
-                     'info_kind': 'bond', 'info_data': {'mode': 'active-backup', 'miimon': 100}}}],
+                 'info_kind': 'bond', 'info_data': {'mode': 'active-backup', 'miimon': 100}}}],
                  'ip -j -d link show v1': [{'ifname': 'v1', 'master': 'bond1'}]}),
     Case('gre', 'nl_link', needs={'link_kind': 'gre'},
          apply={'name': 'gre1', 'kind': 'gre', 'gre': {'local': '192.0.2.1', 'remote': '192.0.2.2', 'ttl': 64}},
