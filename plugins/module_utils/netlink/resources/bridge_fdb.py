@@ -89,6 +89,10 @@ class BridgeFdb(Resource):
         purge_learned=dict(type='bool'),
     )
 
+    def __init__(self, conn, scope_values, netns=None):
+        Resource.__init__(self, conn, scope_values, netns)
+        self._links, self._vlans, self.vlanless = None, {}, set()
+
     def key(self, item):
         dst = item.get('dst') if not unicast(item['mac']) else None
         return (item['dev'], item['mac'], item.get('vlan'), item.get('self'), dst)
@@ -100,7 +104,7 @@ class BridgeFdb(Resource):
 
     # -- desired side -----------------------------------------------------------------------------
     def links(self):
-        if getattr(self, '_links', None) is None:
+        if self._links is None:
             from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
             request = ifinfmsg()
             request['attrs'] = [('IFLA_EXT_MASK', 0)]
@@ -162,6 +166,9 @@ class BridgeFdb(Resource):
             return False  # the default remote of the VXLAN device's link configuration
         if not have['self'] and have['nud'] == 'permanent' and have['mac'] in self.own_addresses():
             return False  # the bridge's local entries for its ports' and its own addresses
+        if have['vlan'] is not None and any(w['dev'] == have['dev'] and w['mac'] == have['mac'] and not w['self']
+                                            and w['vlan'] is None for w in getattr(self, 'wants', [])):
+            return False  # made by the kernel with a declared entry without VLAN, one per VLAN of the port
         learned = have['nud'] == 'dynamic' or have['extern_learn']
         return not learned or bool(self.scope_values.get('purge_learned'))
 
@@ -235,19 +242,57 @@ class BridgeFdb(Resource):
         link = self.links().get(item['dev'])
         return 'permanent' if item['self'] or (link is not None and link.kind == 'bridge') else 'static'
 
-    def recreated(self, change):
-        """Changes the kernel does not make in place: extern_learn either way, or anything of an entry that
-        is not unicast (those are added per remote and cannot be replaced)."""
-        return change.op == 'update' and ('extern_learn' in change.delta or not unicast(change.key[1]))
+    def steps(self, change):
+        """The change as (verb, item) steps, verbs as `bridge fdb` names them.
+
+        An entry that is not unicast is added per remote and cannot be replaced; extern_learn does not
+        change in place: those are deleted and added again. A bridge port with VLANs gets an entry without
+        VLAN for each of its VLANs too, so that entry, and its VLAN siblings made in the same task, are
+        added with replace: some may exist already.
+        """
+        if change.op == 'delete':
+            return [('del', change.before)]
+        if change.op == 'update' and 'extern_learn' not in change.delta and unicast(change.key[1]):
+            return [('replace', change.after)]
+        undo = [('del', change.before)] if change.op == 'update' else []
+        if not unicast(change.key[1]):
+            return undo + [('append', change.after)]
+        dev, mac, vlan, own, _dst = change.key
+        siblings = not own and (vlan is None or (dev, mac) in self.vlanless) and self.has_vlans(dev)
+        return undo + [('replace' if siblings else 'add', change.after)]
+
+    def has_vlans(self, dev):
+        """Whether a bridge port (or bridge) has VLANs; a kernel without VLAN filtering has none."""
+        from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.bridge_vlan import (
+            AF_BRIDGE as _AF_BRIDGE, RTM_GETVLAN)
+        from pyroute2.netlink.rtnl.br_vlan import br_vlan_msg, br_vlan_query
+        cache = self._vlans
+        link = self.links().get(dev)
+        if dev not in cache and link is not None:
+            request = br_vlan_query()
+            request['family'] = _AF_BRIDGE
+            request['ifindex'] = link.index
+            try:
+                cache[dev] = any(msg.get_attr('BRIDGE_VLANDB_ENTRY') is not None
+                                 for msg in self.conn.dump(request, RTM_GETVLAN, br_vlan_msg))
+            except NetlinkError as exc:
+                if exc.code != errno.EOPNOTSUPP:
+                    raise
+                cache[dev] = False
+        return cache.get(dev, False)
+
+    def order(self, changes):
+        """Deletions first; entries without VLAN are deleted after and made before those with a VLAN: on a
+        port with VLANs, the kernel deletes and makes those with them."""
+        self.vlanless = set((c.key[0], c.key[1]) for c in changes
+                            if c.op == 'create' and c.key[2] is None and not c.key[3])
+        return sorted(changes, key=lambda c: (0, c.key[2] is None) if c.op == 'delete' else (1, c.key[2] is not None))
 
     def requests(self, change):
-        if change.op == 'delete':
-            return [(self.message(change.before), RTM_DELNEIGH, 0)]
-        if change.op == 'create' or self.recreated(change):
-            create = NLM_F_CREATE | (NLM_F_EXCL if unicast(change.key[1]) else NLM_F_APPEND)
-            undo = [(self.message(change.before), RTM_DELNEIGH, 0)] if change.op == 'update' else []
-            return undo + [(self.message(change.after), RTM_NEWNEIGH, create)]
-        return [(self.message(change.after), RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE)]
+        flags = {'del': 0, 'add': NLM_F_CREATE | NLM_F_EXCL, 'append': NLM_F_CREATE | NLM_F_APPEND,
+                 'replace': NLM_F_CREATE | NLM_F_REPLACE}
+        return [(self.message(item), RTM_DELNEIGH if verb == 'del' else RTM_NEWNEIGH, flags[verb])
+                for verb, item in self.steps(change)]
 
     def apply(self, changes):
         requests, owners, errors = [], [], {}
@@ -268,13 +313,7 @@ class BridgeFdb(Resource):
         return ' '.join(prefix + [str(w) for w in words if w is not None and w != ''])
 
     def render(self, change):
-        if change.op == 'delete':
-            return [self.render_one('del', change.before)]
-        if change.op == 'create' or self.recreated(change):
-            verb = 'add' if unicast(change.key[1]) else 'append'
-            undo = [self.render_one('del', change.before)] if change.op == 'update' else []
-            return undo + [self.render_one(verb, change.after)]
-        return [self.render_one('replace', change.after)]
+        return [self.render_one(verb, item) for verb, item in self.steps(change)]
 
     def render_one(self, verb, item):
         link = self.links().get(item['dev'])

@@ -161,6 +161,8 @@ class BridgeVlan(Resource):
         except NetlinkError as exc:
             if exc.code != errno.EOPNOTSUPP:
                 raise
+            if not wants:
+                return []  # only reading (nl_facts, gathered): such a kernel has no bridge VLANs
             raise exc.with_context('bridge VLANs: this kernel has no bridge VLAN filtering '
                                    '(CONFIG_BRIDGE_VLAN_FILTERING) or no RTM_GETVLAN (Linux 5.10)')
         for msg in messages:
@@ -210,14 +212,13 @@ class BridgeVlan(Resource):
         current = self.current.get(dev, {})
         if change.op == 'delete':
             return [('del', first, last, False, False, 0)]
-        after, delta = change.after, change.delta
+        delta = change.delta  # what the task gives (and differs): the rest stays as each VLAN has it
         steps = []
         if change.op == 'create' or set(delta) & set(('pvid', 'untagged')):
             known = dict((vid, current.get(vid, (False, False, 0))) for vid in range(first, last + 1))
             for lo, hi in runs(known, known):
-                pvid, untagged, _tunnel = current.get(lo, (False, False, 0))
-                steps.append(('add', lo, hi, pvid if after.get('pvid') is None else after['pvid'],
-                              untagged if after.get('untagged') is None else after['untagged'], 0))
+                pvid, untagged, _tunnel = known[lo]
+                steps.append(('add', lo, hi, delta.get('pvid', pvid), delta.get('untagged', untagged), 0))
         if 'tunnel_id' in delta:
             mapped = [vid for vid in range(first, last + 1) if current.get(vid, (0, 0, 0))[2]]
             for lo, hi in runs(mapped, current):
@@ -285,7 +286,7 @@ class BridgeVlan(Resource):
 
     @classmethod
     def parse(cls, text):
-        """``bridge -j vlan show`` (or ``bridge -j vlan tunnelshow``) output as a config list."""
+        """``bridge -j vlan show`` (or ``bridge -j vlan tunnelshow``: tunnel ids only) output as a config list."""
         try:
             ports = json.loads(text)
         except ValueError as exc:
@@ -294,7 +295,7 @@ class BridgeVlan(Resource):
             raise ValidationError('running_config is not JSON from `bridge -j vlan show`: expected a list')
         config = []
         for port in ports:
-            for vlan in port.get('vlans', []):
+            for vlan in port.get('vlans', port.get('tunnels', [])):
                 first, last = vlan['vlan'], vlan.get('vlanEnd', vlan['vlan'])
                 flags = vlan.get('flags', [])
                 config.append({'dev': port['ifname'], 'vid': vid_text(first, last),

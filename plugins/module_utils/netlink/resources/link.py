@@ -478,12 +478,16 @@ def decode_options(options, data, names):
         if opt.type == 'ip':
             raw = data.get_attr(opt.nla[0]) or data.get_attr(opt.nla[1])
             value = None if raw in (None, '0.0.0.0', '::') else raw
+        elif opt.read:
+            raw = data.get_attr(opt.read[0])
+            value = None if raw is None else opt.read[1](raw)
         else:
             value = data.get_attr(opt.nla)
         if value is None:
             continue
         if opt.values:
             reverse = dict((number, name) for name, number in opt.values.items())
+            reverse.update(opt.aliases)
             value = value if value in opt.values else reverse.get(value, value)
         elif opt.type == 'bool':
             value = bool(value)

@@ -21,8 +21,10 @@ class Option:
     once the link exists (the kernel refuses or ignores it).
     """
 
-    def __init__(self, name, nla, kind, doc, values=None, create_only=False, word=None):
+    def __init__(self, name, nla, kind, doc, values=None, create_only=False, word=None, read=None, aliases=None):
         self.name = name
+        self.read = read  # (attribute, function): where the kernel reports it, when not in ``nla``
+        self.aliases = aliases or {}  # other numbers the kernel reports for a value
         self.word = word  # iproute2's keyword, where it differs from the option name
         self.nla = nla
         self.type = kind
@@ -65,6 +67,11 @@ def _tunnel(prefix, v6=False, keys=False, extra=()):
 def _ttl_tos(prefix):
     return (Option('ttl', prefix + '_TTL', 'int', 'TTL of the outer header; 0 inherits.'),
             Option('tos', prefix + '_TOS', 'int', 'TOS of the outer header; 1 inherits.'))
+
+
+def _sci_port(sci):
+    """The port of a secure channel identifier: its last two bytes in network order (MAC + port)."""
+    return int.from_bytes(sci.to_bytes(8, 'little')[6:8], 'big')
 
 
 MACVLAN_MODES = {'private': 1, 'vepa': 2, 'bridge': 4, 'passthru': 8, 'source': 16}
@@ -181,11 +188,12 @@ KINDS = {
     )),
     'macsec': Kind('A MACsec device on top of O(link) (secure associations and keys: a separate module).', (
         Option('port', 'IFLA_MACSEC_PORT', 'int', 'Port number of the secure channel identifier.',
-               create_only=True),
+               create_only=True, read=('IFLA_MACSEC_SCI', _sci_port)),
         Option('icv_len', 'IFLA_MACSEC_ICV_LEN', 'int', 'Length of the integrity check value.', word='icvlen'),
         Option('cipher', 'IFLA_MACSEC_CIPHER_SUITE', 'enum', 'Cipher suite.',
                values={'gcm-aes-128': 0x0080C20001000001, 'gcm-aes-256': 0x0080C20001000002,
-                       'gcm-aes-xpn-128': 0x0080C20001000003, 'gcm-aes-xpn-256': 0x0080C20001000004}),
+                       'gcm-aes-xpn-128': 0x0080C20001000003, 'gcm-aes-xpn-256': 0x0080C20001000004},
+               aliases={0x0080020001000001: 'gcm-aes-128'}),  # MACSEC_DEFAULT_CIPHER_ID
         Option('encrypt', 'IFLA_MACSEC_ENCRYPT', 'bool', 'Encrypt (not only authenticate) frames.'),
         Option('protect', 'IFLA_MACSEC_PROTECT', 'bool', 'Protect transmitted frames.'),
         Option('replay_protect', 'IFLA_MACSEC_REPLAY_PROTECT', 'bool', 'Drop replayed frames.', word='replay'),

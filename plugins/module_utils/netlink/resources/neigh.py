@@ -13,20 +13,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
-import ipaddress
 import json
 import re
+import socket
+import struct
 
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink import rtnl
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.connection import (
-    NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE)
+    NLATTR, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLMSGHDR, align4)
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.engine import Attribute, Resource
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import NetlinkError, ValidationError
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.link import valid_name
-from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.rule import message_class
 
 RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH = 28, 29, 30
-NLM_F_DUMP_FILTERED = 0x20
 NUD = {'none': 0x00, 'incomplete': 0x01, 'reachable': 0x02, 'stale': 0x04, 'delay': 0x08, 'probe': 0x10,
        'failed': 0x20, 'noarp': 0x40, 'permanent': 0x80}
 # The states the kernel keeps as they were set; it moves an entry between the others by itself.
@@ -39,13 +38,79 @@ NTF_EXT_MANAGED = 0x01
 RESOLVING = ('managed', 'use')
 FAMILIES = {'inet': rtnl.AF_INET, 'inet6': rtnl.AF_INET6}
 LLADDR = re.compile(r'^[0-9a-f]{1,2}(:[0-9a-f]{1,2})*$')
+NDA = {'NDA_DST': 1, 'NDA_LLADDR': 2, 'NDA_IFINDEX': 8, 'NDA_FLAGS_EXT': 15}
+NDMSG = struct.Struct('=BxxxiHBB')
+U32 = struct.Struct('=I')
+NLA_TYPE_MASK = 0x3fff
 
 
-def neigh_message():
-    """pyroute2's ndmsg with NDA_LLADDR as bytes: its own type guesses IP addresses from the length."""
-    from pyroute2.netlink.rtnl.ndmsg import ndmsg
-    return message_class(ndmsg, tuple((name, 'cdata') if name == 'NDA_LLADDR' else (name, kind)
-                                      for name, kind in ndmsg.nla_map))
+class NeighMessage:
+    """struct ndmsg with the attributes this resource uses, packed with ``struct``: pyroute2's generic codec
+    takes about 0.3 ms a message, seconds for the thousands of entries one task may hold. It looks like a
+    pyroute2 message to Connection: header and fields by key, encode()/decode(), the attribute table by
+    which an extended ack's offset is named."""
+
+    fields = (('family', 'B'), ('__pad', '3x'), ('ifindex', 'i'), ('state', 'H'), ('flags', 'B'), ('ndm_type', 'B'))
+    _nlmsg_base__t_nla_map = dict((number, {'name': name, 'class': None}) for name, number in NDA.items())
+
+    def __init__(self, data=None):
+        self.data = data
+        self.values = {'header': {}, 'family': 0, 'ifindex': 0, 'state': 0, 'flags': 0, 'ndm_type': 0, 'attrs': []}
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+    def __setitem__(self, key, value):
+        self.values[key] = value
+
+    def get_attr(self, name):
+        return next((value for key, value in self.values['attrs'] if key == name), None)
+
+    def encode(self):
+        values, header = self.values, self.values['header']
+        parts = [NDMSG.pack(values['family'], values['ifindex'], values['state'], values['flags'], values['ndm_type'])]
+        for name, value in values['attrs']:
+            if name == 'NDA_DST':
+                value = socket.inet_pton(socket.AF_INET if values['family'] == rtnl.AF_INET else socket.AF_INET6, value)
+            elif name != 'NDA_LLADDR':
+                value = U32.pack(value)
+            parts.append(NLATTR.pack(NLATTR.size + len(value), NDA[name]) + value + b'\0' * (align4(len(value)) - len(value)))
+        body = b''.join(parts)
+        self.data = NLMSGHDR.pack(NLMSGHDR.size + len(body), header['type'], header['flags'],
+                                  header['sequence_number'], header.get('pid', 0)) + body
+
+    def decode(self):
+        data = self.data
+        length, msg_type, flags, seq, pid = NLMSGHDR.unpack_from(data)
+        self.values['header'] = {'length': length, 'type': msg_type, 'flags': flags, 'sequence_number': seq,
+                                 'pid': pid}
+        family, ifindex, state, ndm_flags, ndm_type = NDMSG.unpack_from(data, NLMSGHDR.size)
+        self.values.update(family=family, ifindex=ifindex, state=state, flags=ndm_flags, ndm_type=ndm_type)
+        names = dict((number, name) for name, number in NDA.items())
+        offset, attrs = NLMSGHDR.size + NDMSG.size, []
+        while offset + NLATTR.size <= length:
+            size, kind = NLATTR.unpack_from(data, offset)
+            if size < NLATTR.size:
+                break
+            value, name = data[offset + NLATTR.size:offset + size], names.get(kind & NLA_TYPE_MASK)
+            if name == 'NDA_DST':
+                value = socket.inet_ntop(socket.AF_INET if family == rtnl.AF_INET else socket.AF_INET6, value)
+            elif name in ('NDA_IFINDEX', 'NDA_FLAGS_EXT'):
+                value = U32.unpack(value)[0]
+            if name:
+                attrs.append((name, value))
+            offset += align4(size)
+        self.values['attrs'] = attrs
+
+
+def canonical_ip(text):
+    """(family, the address as the kernel's dump reads back): inet_ntop's text, as in NeighMessage."""
+    for family, name in ((socket.AF_INET, 'inet'), (socket.AF_INET6, 'inet6')):
+        try:
+            return name, socket.inet_ntop(family, socket.inet_pton(family, str(text)))
+        except (OSError, ValueError):
+            continue
+    raise ValidationError('dst: %r is not an IPv4/IPv6 address' % text)
 
 
 def nud_equal(want, have):
@@ -83,14 +148,9 @@ class Neigh(Resource):
     def normalize(self, item):
         want = dict((name, item.get(name)) for name in self.options)
         valid_name(want['dev'], 'dev')
-        try:
-            dst = ipaddress.ip_address(want['dst'])
-        except ValueError:
-            raise ValidationError('dst: %r is not an IPv4/IPv6 address' % want['dst'])
-        want['dst'] = str(dst)
-        family = 'inet' if dst.version == 4 else 'inet6'
+        family, want['dst'] = canonical_ip(want['dst'])
         if want['family'] not in (None, family):
-            raise ValidationError('family: %s, but dst %s is %s' % (want['family'], dst, family))
+            raise ValidationError('family: %s, but dst %s is %s' % (want['family'], want['dst'], family))
         want['family'] = family
         flags = set(want['flags'] or [])
         want['proxy'] = bool(want['proxy']) or 'proxy' in flags
@@ -132,7 +192,6 @@ class Neigh(Resource):
         return set(w[name] for w in wants) | ({scope} if scope is not None else set())
 
     def gather(self):
-        ndmsg = neigh_message()
         self.indexes = rtnl.link_indexes(self.conn)
         names = dict((index, name) for name, index in self.indexes.items())
         wants = getattr(self, 'wants', [])
@@ -145,13 +204,13 @@ class Neigh(Resource):
         family = FAMILIES[families.pop()] if len(families) == 1 else rtnl.AF_UNSPEC
         haves = []
         for proxy in kinds if len(kinds) == 1 else (False, True):  # proxy entries are a dump of their own
-            request = ndmsg()
+            request = NeighMessage()
             request['family'] = family
             request['flags'] = NTF_PROXY if proxy else 0
             # the kernel filters by device under strict checking (and says so with NLM_F_DUMP_FILTERED);
             # the test below keeps kernels without it right
             request['attrs'] = [('NDA_IFINDEX', ifindex)] if ifindex else []
-            for msg in self.conn.dump(request, RTM_GETNEIGH, ndmsg):
+            for msg in self.conn.dump(request, RTM_GETNEIGH, NeighMessage):
                 if msg['family'] in rtnl.FAMILY_NAMES and ifindex in (None, msg['ifindex']):
                     haves.append(self.from_message(msg, names))
         return haves
@@ -166,7 +225,7 @@ class Neigh(Resource):
         state = msg['state']
         return {
             'dev': names.get(msg['ifindex'], str(msg['ifindex'])),
-            'dst': str(ipaddress.ip_address(msg.get_attr('NDA_DST'))),
+            'dst': msg.get_attr('NDA_DST'),
             'proxy': proxy,
             'family': rtnl.FAMILY_NAMES[msg['family']],
             'lladdr': ':'.join('%02x' % byte for byte in lladdr) if lladdr else None,
@@ -176,7 +235,7 @@ class Neigh(Resource):
 
     # -- writing ----------------------------------------------------------------------------------
     def message(self, item, delete=False):
-        msg = neigh_message()()
+        msg = NeighMessage()
         msg['family'] = FAMILIES[item['family']]
         msg['ifindex'] = self.indexes[item['dev']]
         msg['flags'] = NTF_PROXY if item['proxy'] else 0
@@ -238,14 +297,18 @@ class Neigh(Resource):
             except ValueError as exc:
                 raise ValidationError('running_config is not JSON from `ip -j neigh show`: %s' % exc)
             if not isinstance(document, list):
-                raise ValidationError('running_config: expected the list `ip -j neigh show` prints')
+                raise ValidationError('running_config is not JSON from `ip -j neigh show`: %r is no list of entries'
+                                      % (document,))
             entries += document
             while position < len(text) and text[position].isspace():
                 position += 1
         resource = cls(None, {})
         config = []
         for entry in entries:
-            item = {'dev': entry.get('dev'), 'dst': entry.get('dst'), 'lladdr': entry.get('lladdr'),
+            if 'dev' not in entry:
+                raise ValidationError('running_config: an entry without dev (%s): give the output for all devices, '
+                                      'without `dev NAME`' % entry.get('dst'))
+            item = {'dev': entry['dev'], 'dst': entry.get('dst'), 'lladdr': entry.get('lladdr'),
                     'proxy': 'proxy' in entry, 'flags': sorted(f for f in ('router', 'extern_learn', 'managed')
                                                                if f in entry)}
             if entry.get('state'):

@@ -34,6 +34,8 @@ PROTOCOLS = {'unspec': 0, 'redirect': 1, 'kernel': 2, 'boot': 3, 'static': 4, 'g
              'babel': 42, 'openr': 99, 'bgp': 186, 'isis': 187, 'ospf': 188, 'rip': 189, 'eigrp': 192}
 PROTOCOL_NAMES = dict((v, k) for k, v in PROTOCOLS.items())
 RESILIENT = ('buckets', 'idle_timer', 'unbalanced_timer')
+# Beyond this many wanted ids missing from a filtered dump, one unfiltered dump is cheaper than a GET each.
+GET_LIMIT = 32
 
 
 def nhmsg_class():
@@ -69,9 +71,8 @@ def encode_group(members):
 
 
 def decode_group(data):
-    return [{'id': nh_id, 'weight': weight + 1}
-            for nh_id, weight, _r1, _r2 in (GRP.unpack_from(data, o) for o in range(0, len(data) - GRP.size + 1,
-                                                                                     GRP.size))]
+    entries = (GRP.unpack_from(data, offset) for offset in range(0, len(data) - GRP.size + 1, GRP.size))
+    return [{'id': nh_id, 'weight': weight + 1} for nh_id, weight, _resvd1, _resvd2 in entries]
 
 
 def protocol_name(value, option='protocol'):
@@ -212,7 +213,6 @@ class Nexthop(Resource):
             if want['group_type'] not in (None, 'resilient'):
                 raise ValidationError('resilient: only a group of group_type resilient has these options')
             want['group_type'] = 'resilient'
-        want['group_type'] = want['group_type'] or 'mpath'
         want['gateway'] = want['dev'] = want['family'] = None
         want['blackhole'] = want['onlink'] = False
         return want
@@ -249,10 +249,14 @@ class Nexthop(Resource):
             request['attrs'] = self.dump_filter(wants)
             filtered = bool(request['attrs'])
             haves = [self.from_message(msg, names) for msg in self.conn.dump(request, RTM_GETNEXTHOP, nhmsg)]
-        # a wanted id may exist outside the filter (on another device, as a single nexthop...): ask for it
+        # a wanted id may exist outside the filter (on another device, as a single nexthop...): ask for it,
+        # one by one when few are missing, else with a dump of all
         found = set(h['id'] for h in haves)
-        if filtered:
-            haves += [h for h in (self.get(w['id'], names) for w in wants if w['id'] not in found) if h]
+        missing = [w['id'] for w in wants if w['id'] not in found] if filtered else []
+        if len(missing) > GET_LIMIT:
+            haves = [self.from_message(msg, names) for msg in self.conn.dump(nhmsg(), RTM_GETNEXTHOP, nhmsg)]
+        else:
+            haves += [h for h in (self.get(nh_id, names) for nh_id in missing) if h]
         if any(self.scope_values.get(name) is not None for name in self.scope):
             wanted = set(w['id'] for w in wants)
             haves = [h for h in haves if h['id'] in wanted or self.in_scope(h)]
@@ -373,15 +377,15 @@ class Nexthop(Resource):
         if item.get('protocol') is not None:
             msg['protocol'] = protocol_number(item['protocol'])
         if item.get('group'):
-            attrs += [('NHA_GROUP', encode_group(item['group'])),
-                      ('NHA_GROUP_TYPE', NEXTHOP_GRP_TYPES[item.get('group_type') or 'mpath'])]
-            res = item.get('resilient') or {}
-            res_attrs = [(nla, res[name] * (USER_HZ if name != 'buckets' else 1))
-                         for name, nla in zip(RESILIENT, ('NHA_RES_GROUP_BUCKETS', 'NHA_RES_GROUP_IDLE_TIMER',
-                                                          'NHA_RES_GROUP_UNBALANCED_TIMER'))
-                         if res.get(name) is not None]
-            if item.get('group_type') == 'resilient':
-                attrs.append(('NHA_RES_GROUP', {'attrs': res_attrs}))
+            attrs.append(('NHA_GROUP', encode_group(item['group'])))
+            if item.get('group_type') == 'resilient':  # mpath is the kernel's default type (iproute2 omits it)
+                res = item.get('resilient') or {}
+                attrs += [('NHA_GROUP_TYPE', NEXTHOP_GRP_TYPES['resilient']),
+                          ('NHA_RES_GROUP', {'attrs': [
+                              (nla, res[name] * (USER_HZ if name != 'buckets' else 1))
+                              for name, nla in zip(RESILIENT, ('NHA_RES_GROUP_BUCKETS', 'NHA_RES_GROUP_IDLE_TIMER',
+                                                               'NHA_RES_GROUP_UNBALANCED_TIMER'))
+                              if res.get(name) is not None]})]
         else:
             msg['family'] = FAMILIES[item.get('family') or 'inet']
             if item.get('onlink'):

@@ -46,24 +46,22 @@ SELECTORS = ('from', 'to', 'tos', 'dscp', 'fwmark', 'fwmask', 'iif', 'oif', 'l3m
              'sport', 'dport')
 SUPPRESSORS = ('suppress_prefixlength', 'suppress_ifgroup')
 
-_CLASSES = {}
-
-
-def message_class(base, nla_map):
-    """A pyroute2 message class like ``base`` with another attribute table (made once)."""
-    key = (base, nla_map)
-    if key not in _CLASSES:
-        # pyroute2 caches the compiled attribute table on the class: the subclass compiles its own
-        _CLASSES[key] = type(base.__name__, (base,), {'nla_map': nla_map, '_nlmsg_base__compiled_nla': False,
-                                                      '_nlmsg_base__t_nla_map': None,
-                                                      '_nlmsg_base__r_nla_map': None})
-    return _CLASSES[key]
+_MESSAGE_CLASS = []
 
 
 def rule_message():
     """pyroute2's fibmsg plus FRA_DSCP (rt-rule.yaml; newer than pyroute2 and the 6.1 UAPI headers)."""
-    from pyroute2.netlink.rtnl.fibmsg import fibmsg
-    return message_class(fibmsg, fibmsg.nla_map + ((25, 'FRA_DSCP', 'uint8'),))
+    if not _MESSAGE_CLASS:
+        from pyroute2.netlink.rtnl.fibmsg import fibmsg
+
+        class rulemsg(fibmsg):
+            # pyroute2 caches the compiled attribute table on the class: this one compiles its own
+            _nlmsg_base__compiled_nla = False
+            _nlmsg_base__t_nla_map = None
+            _nlmsg_base__r_nla_map = None
+            nla_map = fibmsg.nla_map + ((25, 'FRA_DSCP', 'uint8'),)
+        _MESSAGE_CLASS.append(rulemsg)
+    return _MESSAGE_CLASS[0]
 
 
 def number(value, option, maximum=U32, names=None):
@@ -85,11 +83,11 @@ def name_of(value, names):
 
 
 def port_range(value, option, maximum=0xFFFF):
-    """'80', 80 or '1000-2000' as 'start-end' text ('80' when start == end)."""
+    """'80', 80 or '1000-2000' as 'start-end' text."""
     text = str(value)
-    start, _dash, end = text.partition('-')
+    start, dash, end = text.partition('-')
     try:
-        first, last = int(start), int(end or start)
+        first, last = int(start), int(end if dash else start)
     except ValueError:
         first = last = -1
     if not 0 <= first <= last <= maximum:
@@ -275,7 +273,7 @@ class Rule(Resource):
         if self.scope_values.get('table') is not None and table_name(self.scope_values['table']) != have['table']:
             return False
         bounds = self.scope_values.get('priority_range')
-        if bounds is None:
+        if bounds is None:  # the kernel's own rules are in scope only inside a range that is given
             return have['protocol'] != PROTOCOL_KERNEL
         return bounds[0] <= have['priority'] <= bounds[1]
 
