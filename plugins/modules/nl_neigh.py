@@ -41,7 +41,8 @@ options:
     type: str
   lladdr:
     description:
-      - The neighbour's link-layer address, C(02:00:00:00:00:01).
+      - The neighbour's link-layer address, C(02:00:00:00:00:01). Quote it in YAML - unquoted, some addresses
+        (C(12:34:56:00:00:01)) read as numbers in base 60.
     type: str
   nud:
     description:

@@ -72,9 +72,9 @@ options:
     type: raw
   dscp:
     description:
-      - The DSCP value to match, 0 to 63 (C(FRA_DSCP)). Needs Linux 6.12 or later (older kernels ignore
-        it and the module reports the rule absent after adding it); iproute2 6.1 neither shows nor accepts it,
-        so RV(commands) with it need a newer C(ip). Mutually exclusive with O(tos).
+      - The DSCP value to match, 0 to 63 (C(FRA_DSCP)). Needs Linux 6.12 or later - older kernels ignore the
+        attribute, so the rule is added without it and the module fails, reporting the rule absent. iproute2
+        6.1 neither shows nor accepts it, so RV(commands) with it need a newer C(ip). Mutually exclusive with O(tos).
     type: int
   fwmark:
     description:

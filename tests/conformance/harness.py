@@ -7,6 +7,7 @@ the test deletes afterwards; the host's network is never touched.
 """
 
 import importlib
+import itertools
 import json
 import os
 import re
@@ -65,21 +66,25 @@ class Namespace:
         return result
 
     def setup(self, commands):
-        """Run setup commands: `ip ...` ones in one `ip -batch`, others one by one, in order."""
-        batch = []
+        """Run setup commands: consecutive `ip ...` ones in `ip -batch` runs, others one by one, in order."""
+        pending = []
         for command in list(commands) + [None]:
             if command is not None and command.startswith('ip '):
-                batch.append(command[3:])
+                pending.append(command)
                 continue
-            if batch:
-                result = subprocess.run(['ip', '-n', self.name, '-batch', '-'], input='\n'.join(batch) + '\n',
-                                        capture_output=True, text=True, check=False)
-                if result.returncode != 0:
-                    raise AssertionError('setup in %s failed: %s\n%s' % (self.name, result.stderr.strip(),
-                                                                         '\n'.join(batch)))
-                batch = []
+            self.batch(pending, 'ip ', 'setup')
+            pending = []
             if command is not None:
                 self.run(command)
+
+    def batch(self, commands, prefix, what):
+        """Run `ip` commands that start with ``prefix`` with `ip -n NAME -batch`, in order."""
+        for options, lines in batches(commands, prefix):
+            result = subprocess.run(['ip', '-n', self.name] + list(options) + ['-batch', '-'],
+                                    input='\n'.join(lines) + '\n', capture_output=True, text=True, check=False)
+            if result.returncode != 0:
+                raise AssertionError('%s in %s failed: %s\n%s' % (what, self.name, result.stderr.strip(),
+                                                                   '\n'.join(lines)))
 
     def json(self, command, missing_ok=False):
         """The command's JSON output; with missing_ok, a failing command (no such device yet) reads as
@@ -91,6 +96,22 @@ class Namespace:
 
     def readback(self, commands, missing_ok=False):
         return dict((command, self.json(command, missing_ok)) for command in commands)
+
+
+def batches(commands, prefix):
+    """``commands`` as `ip -batch` runs: [(options, lines)]. A batch line takes no options (`ip -6 rule ...`
+    has no other way to say the family), so consecutive commands with the same options after ``prefix``
+    share one run."""
+    runs = []
+    for command in commands:
+        words = command[len(prefix):].split(' ')
+        options = tuple(itertools.takewhile(lambda word: word.startswith('-'), words))
+        line = ' '.join(words[len(options):])
+        if runs and runs[-1][0] == options:
+            runs[-1][1].append(line)
+        else:
+            runs.append((options, [line]))
+    return runs
 
 
 # -- running a module ------------------------------------------------------------------------------

@@ -155,10 +155,7 @@ def test_rendered_commands_replay_to_the_same_state(case, new_ns, require, tmp_p
     prefix = 'ip -n %s ' % replayed.name
     for command in commands:
         assert command.startswith(prefix), 'rendered command %r does not start with %r' % (command, prefix)
-    batch = '\n'.join(command[len(prefix):] for command in commands) + '\n'
-    replay = harness.subprocess.run(['ip', '-n', replayed.name, '-batch', '-'], input=batch, capture_output=True,
-                                    text=True, check=False)
-    assert replay.returncode == 0, 'replaying %r failed: %s' % (commands, replay.stderr)
+    replayed.batch(commands, prefix, 'replaying the plan')
 
     intended = case.apply.get('state', 'merged')
     run(case, case.apply, applied, tmp_path)
