@@ -13,8 +13,8 @@ CASES = [
                 'address': '02:00:00:00:00:0a'},
          change={'name': 'va', 'kind': 'veth', 'veth': {'peer': 'vb'}, 'mtu': 1300},
          readback=['ip -j -d link show va', 'ip -j -d link show vb'],
-         expect={'ip -j -d link show va': [
-                     {'ifname': 'va', 'mtu': 1400, 'address': '02:00:00:00:00:0a', 'linkinfo': {'info_kind': 'veth'}}],
+         expect={'ip -j -d link show va': [{'ifname': 'va', 'mtu': 1400, 'address': '02:00:00:00:00:0a',
+                                            'linkinfo': {'info_kind': 'veth'}}],
                  'ip -j -d link show vb': [{'ifname': 'vb', 'linkinfo': {'info_kind': 'veth'}}]}),
     Case('common-attributes', 'nl_link', setup=VETH,
          apply={'name': 'v0', 'alias': 'uplink', 'altnames': ['uplink-a'], 'group': 7, 'txqlen': 500},

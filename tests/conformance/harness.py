@@ -83,8 +83,8 @@ class Namespace:
             result = subprocess.run(['ip', '-n', self.name] + list(options) + ['-batch', '-'],
                                     input='\n'.join(lines) + '\n', capture_output=True, text=True, check=False)
             if result.returncode != 0:
-                raise AssertionError('%s in %s failed: %s\n%s' % (what, self.name, result.stderr.strip(),
-                                                                   '\n'.join(lines)))
+                raise AssertionError('%s in %s failed: %s\n%s'
+                                     % (what, self.name, result.stderr.strip(), '\n'.join(lines)))
 
     def json(self, command, missing_ok=False):
         """The command's JSON output; with missing_ok, a failing command (no such device yet) reads as

@@ -20,9 +20,9 @@ VETH = [['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], ['link', 's
 # name, nl_link arguments: one per kind the host kernel lacks
 KINDS = [
     ('dummy', {'name': 'd0', 'kind': 'dummy', 'alias': 'lab', 'group': 7}),
-    ('bond with a port', {'config': [{'name': 'bond1', 'kind': 'bond', 'bond': {'mode': 'active-backup',
-                                                                                 'miimon': 100}},
-                                     {'name': 'v1', 'master': 'bond1'}]}),
+    ('bond with a port', {'config': [
+        {'name': 'bond1', 'kind': 'bond', 'bond': {'mode': 'active-backup', 'miimon': 100}},
+        {'name': 'v1', 'master': 'bond1'}]}),
     ('vlan', {'name': 'v0.100', 'kind': 'vlan', 'link': 'v0', 'vlan': {'id': 100}}),
     ('vrf', {'name': 'vrf1', 'kind': 'vrf', 'vrf': {'table': 10}, 'admin_state': 'up'}),
     ('gre', {'name': 'gre1', 'kind': 'gre', 'gre': {'local': '192.0.2.1', 'remote': '192.0.2.2', 'ttl': 64}}),
