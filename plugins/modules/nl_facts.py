@@ -21,7 +21,7 @@ options:
   gather_subset:
     description:
       - The subsets to gather - C(all), or any of C(links) (M(nlink.netlink.nl_link)), C(addresses)
-        (M(nlink.netlink.nl_address)), C(rules) (M(nlink.netlink.nl_rule)) and C(neighbours)
+        (M(nlink.netlink.nl_address)), C(routes) (M(nlink.netlink.nl_route)), C(rules) (M(nlink.netlink.nl_rule)) and C(neighbours)
         (M(nlink.netlink.nl_neigh)); C(!name) leaves one out.
     type: list
     elements: str

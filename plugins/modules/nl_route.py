@@ -84,7 +84,8 @@ options:
     type: str
   dev:
     description:
-      - The outgoing device. With a gateway, the kernel finds it when omitted (and it is not compared then).
+      - The outgoing device. With a gateway, the kernel finds it when omitted (and it is not compared then);
+        when a route's gateway, next hops or type change and O(dev) is not given, the kernel finds it anew.
       - With O(nexthops), the device of next hops that name none.
       - At the top level with O(config), narrows the purge scope to routes through this device.
     type: str
@@ -170,9 +171,8 @@ options:
     type: dict
     suboptions:
       type:
-        description: The encapsulation.
+        description: The encapsulation; needed unless O(encap) is empty (no encapsulation, as gathered).
         type: str
-        required: true
         choices: [mpls, seg6, seg6local]
       mode:
         description: C(seg6) mode. Defaults to C(encap).
@@ -218,12 +218,12 @@ options:
     type: str
     choices: [low, medium, high]
 notes:
-  - O(state=replaced) returns omitted attributes to their defaults (no gateway, preferred source, metrics, encapsulation,
-    onlink; protocol C(static); IPv6 preference C(medium); the scope iproute2 would give) - but not O(dev),
-    which the kernel finds from the gateway.
+  - O(state=replaced) returns omitted attributes to their defaults (no gateway, preferred source, metrics,
+    encapsulation, onlink; protocol C(static); IPv6 preference C(medium); the scope iproute2 would give) - but
+    not O(dev), which the kernel finds from the gateway.
   - Timers and counters the kernel keeps with a route (IPv6 expiry, cache info) are not compared.
-  - Large sets are read and written with the collection's own struct-level codec and pipelined requests,
-    100,000 routes in a few seconds; use O(src) for them.
+  - Large sets are read and written with the collection's own struct-level codec and pipelined requests (no
+    acknowledgement per route; a failing route is named in RV(failures)); give them with O(src).
 '''
 
 EXAMPLES = r'''

@@ -198,8 +198,9 @@ def _assert_no_local(links, *locals_):
 
 # Every other module's cases live in a file of their own; listing the file here joins the suite.
 from cases_link import CASES as LINK_CASES  # noqa: E402  pylint: disable=wrong-import-position
+import cases_route  # noqa: E402  pylint: disable=wrong-import-position
 import cases_rule_neigh  # noqa: E402  pylint: disable=wrong-import-position
 
-CASES += LINK_CASES + cases_rule_neigh.CASES
-ERROR_CASES += cases_rule_neigh.ERROR_CASES
-BULK_CASES += cases_rule_neigh.BULK_CASES
+CASES += LINK_CASES + cases_route.CASES + cases_rule_neigh.CASES
+ERROR_CASES += cases_route.ERROR_CASES + cases_rule_neigh.ERROR_CASES
+BULK_CASES += cases_route.BULK_CASES + cases_rule_neigh.BULK_CASES

@@ -3,13 +3,19 @@
 """The route resource: normalization, identity, purge scope, dump filters, plans, iproute2 commands, parsing."""
 
 import json
+import socket
+import struct
 
 import pytest
 
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink import connection as nlconn
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink import engine, rtnl
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.engine import Change
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.families import route_codec as codec
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.route import Route
+
+from netlink_fixtures import replay_connection
 
 LINKS = {'lo': 1, 'v0': 2, 'v1': 3}
 
@@ -61,8 +67,8 @@ NORMAL = [
                                              {'gateway': '192.0.2.9', 'dev': None, 'weight': 2, 'onlink': False}]}),
     ('one next hop is a plain route', dict(dst='10.0.0.0/8', nexthops=[{'gateway': '192.0.2.9', 'onlink': True}]),
      {'gateway': '192.0.2.9', 'onlink': True, 'nexthops': []}),
-    ('dev is the next hops\' device', dict(dst='10.0.0.0/8', dev='v1', nexthops=[{'gateway': '192.0.2.9'},
-                                                                               {'gateway': '192.0.2.8', 'dev': 'v0'}]),
+    ('dev is the next hops\' device',
+     dict(dst='10.0.0.0/8', dev='v1', nexthops=[{'gateway': '192.0.2.9'}, {'gateway': '192.0.2.8', 'dev': 'v0'}]),
      {'nexthops': [{'gateway': '192.0.2.8', 'dev': 'v0', 'weight': 1, 'onlink': False},
                    {'gateway': '192.0.2.9', 'dev': 'v1', 'weight': 1, 'onlink': False}]}),
     ('metrics without the ones not given, lock sorted', dict(dst='10.0.0.0/8', metrics={
@@ -70,6 +76,9 @@ NORMAL = [
      {'metrics': {'mtu': 1400, 'rtt': 10, 'lock': ['mtu', 'rtt']}}),
     ('seg6 mode defaults to encap', dict(dst='2001:db8::/32', encap={'type': 'seg6', 'segs': ['2001:DB8::1']}),
      {'encap': {'type': 'seg6', 'mode': 'encap', 'segs': ['2001:db8::1']}}),
+    ('empty encap, nexthops and metrics are none (as gathered)',
+     dict(dst='10.0.0.0/8', dev='v0', onlink=False, encap={'type': None, 'mode': None}, nexthops=[], metrics={}),
+     {'encap': {}, 'nexthops': [], 'metrics': {}, 'dev': 'v0', 'onlink': False}),
     ('seg6local table by name', dict(dst='2001:db8::1/128', encap={'type': 'seg6local', 'action': 'End.DT6',
                                                                    'table': 'main'}),
      {'encap': {'type': 'seg6local', 'action': 'End.DT6', 'table': 254}}),
@@ -120,6 +129,7 @@ REFUSED = [
     (dict(dst='10.0.0.0/8', metrics={'mtu': 1400, 'lock': ['advmss']}), 'metrics.lock: advmss locked but not given'),
     (dict(dst='10.0.0.0/8', encap={'type': 'seg6', 'action': 'End'}), 'encap: action not valid with type seg6'),
     (dict(dst='10.0.0.0/8', encap={'type': 'mpls'}), 'encap: type mpls needs labels'),
+    (dict(dst='10.0.0.0/8', encap={'labels': [5]}), 'encap: type is needed (one of mpls, seg6, seg6local)'),
     (dict(dst='10.0.0.0/8', encap={'type': 'mpls', 'labels': [1 << 20]}), 'encap.labels: MPLS labels are 0-1048575'),
     (dict(dst='10.0.0.0/8', encap={'type': 'seg6local', 'action': 'End'}), 'encap: seg6local is for IPv6 routes'),
     (dict(dst='2001:db8::/32', encap={'type': 'seg6', 'segs': ['10.0.0.1']}),
@@ -203,6 +213,50 @@ def test_a_change_replaces_metrics_and_encap_whole_and_keeps_chosen_devices():
     assert [h['dev'] for h in changes[0].after['nexthops']] == ['v0', 'v1']
 
 
+def test_a_next_hop_without_a_device_gets_the_one_a_route_lookup_finds():
+    """For check mode to predict it: RTM_GETROUTE for the gateway, once per gateway."""
+    route = resource()
+    reply = message_of(codec.encode_route(socket.AF_INET, b'\xc0\0\x02\x09', 32, 254, oif=3))
+    ack = nlconn.NLMSGHDR.pack(36, nlconn.NLMSG_ERROR, 0x100, 1, 0) + struct.pack('=i', 0) + b'\0' * 16
+    route.conn = replay_connection([reply + ack], next_seq=1)
+    hops = [{'gateway': '192.0.2.9'}, {'gateway': '192.0.2.2', 'dev': 'v0'}]
+    want = route.normalize({'dst': '10.0.0.0/24', 'nexthops': hops})
+    changes = route.order(engine.plan(route, 'merged', [want], []))
+    chosen = [(h['gateway'], h['dev']) for h in changes[0].after['nexthops']]
+    assert chosen == [('192.0.2.2', 'v0'), ('192.0.2.9', 'v1')]
+    sent = route.conn.sock.sent[0]
+    assert codec.decode_route(sent)['dst'] == '192.0.2.9' and nlconn.NLMSGHDR.unpack_from(sent)[1] == 26
+    assert route.chosen_device('inet', '192.0.2.9') == 'v1' and len(route.conn.sock.sent) == 1
+
+
+def message_of(body, seq=1):
+    return nlconn.NLMSGHDR.pack(16 + len(body), codec.RTM_NEWROUTE, 0, seq, 0) + body
+
+
+@pytest.mark.parametrize('before, item, dev', [
+    (have(), {'gateway': '192.0.2.3'}, None),
+    (have(), {'gateway': '192.0.2.3', 'dev': 'v0'}, 'v0'),
+    (have(), {'type': 'blackhole'}, None),
+    (have(type='blackhole', dev='lo', gateway='', family='inet6', dst='2001:db8::/32', metric=1024, pref='medium'),
+     {'gateway': '2001:db8::2'}, None),
+    (have(), {'nexthops': [{'gateway': '192.0.2.2'}, {'gateway': '192.0.2.3'}]}, ''),
+    (have(), {'mtu_only': True}, 'v0'),
+], ids=['new gateway', 'new gateway, same dev', 'to blackhole', 'from an IPv6 blackhole', 'to multipath',
+        'same way'])
+def test_a_route_going_another_way_leaves_its_device_to_the_kernel(before, item, dev, monkeypatch):
+    route = resource()
+    monkeypatch.setattr(route, 'chosen_device', lambda family, gateway: 'v1')
+    given = dict(item, dst=before['dst'])
+    if given.pop('mtu_only', False):
+        given.update(gateway='192.0.2.2', metrics={'mtu': 1300})
+    want = route.normalize(given)
+    route.wants = [want]
+    changes = route.order(engine.plan(route, 'merged', [want], [before]))
+    assert [c.op for c in changes] == ['update']
+    assert changes[0].after['dev'] == dev
+    assert not route.fields(changes[0].after)['oif'] if dev in (None, '') else route.fields(changes[0].after)['oif']
+
+
 def test_a_gateway_route_matches_whatever_device_the_kernel_chose():
     route = resource()
     want = route.normalize({'dst': '10.0.0.0/24', 'gateway': '192.0.2.2'})
@@ -212,7 +266,8 @@ def test_a_gateway_route_matches_whatever_device_the_kernel_chose():
 
 
 RENDERED = [
-    ('create', {'dst': '10.0.0.0/24', 'gateway': '192.0.2.2'}, 'ip -n lab route add 10.0.0.0/24 proto static via 192.0.2.2'),
+    ('create', {'dst': '10.0.0.0/24', 'gateway': '192.0.2.2'},
+     'ip -n lab route add 10.0.0.0/24 proto static via 192.0.2.2'),
     ('create', {'dst': '10.0.0.0/24', 'dev': 'v0', 'scope': 'global', 'table': '100', 'metric': 5,
                 'protocol': 'mrouted', 'prefsrc': '192.0.2.1'},
      'ip -n lab route add 10.0.0.0/24 table 100 proto 17 scope global metric 5 dev v0 src 192.0.2.1'),
@@ -274,8 +329,8 @@ def test_parse_ip_json():
 def test_devices_must_exist_except_to_delete(monkeypatch):
     monkeypatch.setattr(rtnl, 'link_indexes', lambda conn: dict(LINKS))
     route = resource()
-    wants = [route.normalize({'dst': '10.0.0.0/8', 'nexthops': [{'gateway': '192.0.2.1', 'dev': 'v9'},
-                                                                 {'gateway': '192.0.2.2'}]})]
+    hops = [{'gateway': '192.0.2.1', 'dev': 'v9'}, {'gateway': '192.0.2.2'}]
+    wants = [route.normalize({'dst': '10.0.0.0/8', 'nexthops': hops})]
     with pytest.raises(ValidationError, match="nexthops.dev: no device 'v9' in this network namespace"):
         route.check_request('merged', wants)
     route.check_request('deleted', wants)

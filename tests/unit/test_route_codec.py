@@ -75,6 +75,14 @@ def test_decode_reads_back_what_encode_writes(route):
     assert dict((k, decoded[k]) for k in expected) == expected
 
 
+@SETTINGS
+@given(routes())
+def test_a_template_patched_with_a_destination_is_the_route_encoded_whole(route):
+    fields = dict(route)
+    family, dst, dst_len = fields.pop('family'), fields.pop('dst'), fields.pop('dst_len')
+    assert codec.RouteTemplate(family, **fields).body(dst, dst_len) == codec.encode_route(family, dst, dst_len, **fields)
+
+
 ENCAPS = [
     ({'type': 'seg6', 'mode': 'encap', 'segs': ['2001:db8::1', '2001:db8::2']}, None),
     ({'type': 'seg6', 'mode': 'inline', 'segs': ['2001:db8::1']}, ['2001:db8::1', '::']),

@@ -20,7 +20,7 @@ import uuid
 import pytest
 
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink import connection as nlconn
-from ansible_collections.nlink.netlink.plugins.module_utils.netlink import rtnl
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink import engine, rtnl
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.engine import Change
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import NetlinkError
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.families import route_codec as codec
@@ -77,8 +77,8 @@ REQUESTS = [
     ('create_v6_seg6local_dt6', 'create',
      {'dst': '2001:db8:23::1/128', 'dev': 'v0', 'encap': {'type': 'seg6local', 'action': 'End.DT6', 'table': '100'}}),
     ('create_v6_multipath', 'create',
-     {'dst': '2001:db8:24::/64', 'metric': 300, 'nexthops': [{'gateway': '2001:db8::2'},
-                                                              {'gateway': '2001:db8::3', 'weight': 4}]}),
+     {'dst': '2001:db8:24::/64', 'metric': 300,
+      'nexthops': [{'gateway': '2001:db8::2'}, {'gateway': '2001:db8::3', 'weight': 4}]}),
     ('update_v4_replace', 'update', {'dst': '10.1.0.0/24', 'gateway': '198.51.100.2', 'protocol': 'boot'}),
     ('delete_v4', 'delete', {'dst': '10.7.0.0/24', 'type': 'blackhole'}),
     ('delete_v6', 'delete', {'dst': '2001:db8:1::/64'}),
@@ -179,6 +179,20 @@ def test_the_kernels_own_per_device_routes_collide_and_get_told_apart():
     assert len(set(route.key(h) for h in haves)) == len(haves)
 
 
+def test_gathered_routes_fed_back_change_nothing():
+    """Every route of the dump, given back as desired state (merged and replaced), plans no change."""
+    fixture = load('route_dump')
+    route = offline_route(fixture['links'])
+    haves = decoded_dump(fixture)
+    seen = set()
+    for have in haves:
+        base = route.key(have)
+        (route.colliding if base in seen else seen).add(base)
+    wants = [route.normalize(dict((k, v) for k, v in have.items() if v is not None)) for have in haves]
+    for state in ('merged', 'replaced'):
+        assert engine.plan(route, state, wants, haves) == [], state
+
+
 # -- requests ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('name, op, item', REQUESTS, ids=[r[0] for r in REQUESTS])
@@ -212,8 +226,8 @@ def test_the_kernel_filters_a_dump_by_table_device_and_protocol():
         want = dump['filter']
         body = codec.encode_dump(AF_INET, want['table'], want['protocol'], links.get(want['dev'], 0))
         msg = codec.RouteMessage(body)
-        data = replay_connection([], next_seq=dump['request_seq']).encode(msg, codec.RTM_GETROUTE,
-                                                                           nlconn.NLM_F_REQUEST | nlconn.NLM_F_DUMP)
+        conn = replay_connection([], next_seq=dump['request_seq'])
+        data = conn.encode(msg, codec.RTM_GETROUTE, nlconn.NLM_F_REQUEST | nlconn.NLM_F_DUMP)
         assert data.hex() == dump['request_hex']
         routes = [codec.decode_route(bytes.fromhex(text)[offset:])
                   for text in dump['replies_hex'] for offset, msg_type, _f, _s in messages(bytes.fromhex(text))
@@ -284,8 +298,8 @@ def test_capture():
                              'kernel': kernel, 'setup': SETUP, 'links': links, 'dumps': dumps, 'ip_json': ip_json})
         filtered = []
         for want, expect in (({'table': 100, 'protocol': 0, 'dev': None}, ['10.2.0.0/24', '10.10.0.0/24']),
-                             ({'table': 0, 'protocol': 0, 'dev': 'v1'}, ['10.3.0.0/24', '198.51.100.0/24',
-                                                                          '198.51.100.1/32', '198.51.100.255/32']),
+                             ({'table': 0, 'protocol': 0, 'dev': 'v1'},
+                              ['10.3.0.0/24', '198.51.100.0/24', '198.51.100.1/32', '198.51.100.255/32']),
                              ({'table': 254, 'protocol': 2, 'dev': 'v0'}, ['192.0.2.0/24'])):
             body = codec.encode_dump(AF_INET, want['table'], want['protocol'], links.get(want['dev'], 0))
             conn.dump(codec.RouteMessage(body), codec.RTM_GETROUTE, codec.RouteReply)
@@ -319,4 +333,3 @@ def write(name, data):
         json.dump(data, handle, indent=1, sort_keys=True)
         handle.write('\n')
     print('wrote %s.json' % name)
-

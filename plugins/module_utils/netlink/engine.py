@@ -102,8 +102,8 @@ class Resource:
         purging = state == 'overridden' or (state == 'deleted' and not wants)
         missing = [name for name in self.purge_requires if self.scope_values.get(name) is None]
         if purging and missing:
-            raise ValidationError('state=%s without a config list removes everything in scope: set %s to say '
-                                  'which scope' % (state, ' and '.join(missing)))
+            raise ValidationError('state=%s removes what is in scope and not listed: set %s to say which scope'
+                                  % (state, ' and '.join(missing)))
 
     def key(self, item):
         return tuple(item.get(name) for name in self.identity)
@@ -187,6 +187,7 @@ def predicted_after(resource, haves, changes):
 def verify(resource, changes, haves_after):
     """Problems where the kernel did not take a change (re-read after applying)."""
     current = dict((resource.key(h), h) for h in haves_after)
+    attributes = dict((a.name, a) for a in resource.attributes)
     problems = []
     for change in changes:
         have = current.get(change.key)
@@ -198,7 +199,7 @@ def verify(resource, changes, haves_after):
             problems.append('%s is absent after %s' % (resource.label(change.key), change.op))
             continue
         for name, value in change.delta.items():
-            attr = next(a for a in resource.attributes if a.name == name)
+            attr = attributes[name]
             if have.get(name) is None or not attr.equal(value, have.get(name)):
                 problems.append('%s: %s is %r, wanted %r' % (resource.label(change.key), name,
                                                              have.get(name), value))

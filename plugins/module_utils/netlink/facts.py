@@ -11,12 +11,14 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors impor
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.address import Address
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.link import Link
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.neigh import Neigh
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.route import Route
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.rule import Rule
 
 # Static imports: Ansible ships a module only the module_utils it can see imported.
 SUBSETS = {
     'links': Link,
     'addresses': Address,
+    'routes': Route,
     'rules': Rule,
     'neighbours': Neigh,
 }

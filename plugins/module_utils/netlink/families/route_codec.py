@@ -4,7 +4,8 @@
 """Route messages (RTM_NEWROUTE/DELROUTE/GETROUTE) with struct, for route sets of 100,000 and more.
 
 pyroute2 decodes a 100k-route dump in ~10 s and encodes a request in ~44 us; this codec reads only the
-attributes nl_route manages (the rest is skipped) and writes requests from a few struct.pack calls.
+attributes nl_route manages (the rest is skipped), and writes a request from a template encoded once for
+routes alike but for their destination (tests/perf/route_scale.py measures both).
 Names and numbers come from linux/rtnetlink.h, lwtunnel.h, seg6*.h, mpls_iptunnel.h and rt-route.yaml.
 
 ``decode_route`` is total: on any bytes it returns a route or raises NetlinkError (EBADMSG).
@@ -35,18 +36,23 @@ NLA_TYPE_MASK = 0x3fff
 NLA_F_NESTED = 0x8000
 BODY = NLMSGHDR.size + RTMSG.size
 
-RTA_DST, RTA_SRC, RTA_IIF, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC, RTA_METRICS = 1, 2, 3, 4, 5, 6, 7, 8
-RTA_MULTIPATH, RTA_TABLE, RTA_VIA, RTA_PREF, RTA_ENCAP_TYPE, RTA_ENCAP, RTA_NH_ID = 9, 15, 18, 20, 21, 22, 30
+RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC, RTA_METRICS, RTA_MULTIPATH = 1, 4, 5, 6, 7, 8, 9
+RTA_TABLE, RTA_PREF, RTA_ENCAP_TYPE, RTA_ENCAP, RTA_NH_ID = 15, 20, 21, 22, 30
 RT_TABLE_COMPAT = 252
 RTNH_F_ONLINK = 4
 
+TABLES = {'default': 253, 'main': 254, 'local': 255}  # RT_TABLE_*
+PROTOCOLS = {'unspec': 0, 'redirect': 1, 'kernel': 2, 'boot': 3, 'static': 4, 'gated': 8, 'ra': 9, 'mrt': 10,
+             'zebra': 11, 'bird': 12, 'dnrouted': 13, 'xorp': 14, 'ntk': 15, 'dhcp': 16, 'mrouted': 17,
+             'keepalived': 18, 'babel': 42, 'openr': 99, 'bgp': 186, 'isis': 187, 'ospf': 188, 'rip': 189,
+             'eigrp': 192}  # RTPROT_*
+PREFS = {'low': 3, 'medium': 0, 'high': 1}  # ICMPV6_ROUTER_PREF_* (RTA_PREF)
 TYPES = ('unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable',
          'prohibit', 'throw', 'nat', 'xresolve')
 # RTAX_*: metric name -> attribute number (lock is the bitmask of locked ones)
 METRICS = {'lock': 1, 'mtu': 2, 'window': 3, 'rtt': 4, 'rttvar': 5, 'ssthresh': 6, 'cwnd': 7, 'advmss': 8,
            'reordering': 9, 'hoplimit': 10, 'initcwnd': 11, 'features': 12, 'rto_min': 13, 'initrwnd': 14,
            'quickack': 15, 'congctl': 16, 'fastopen_no_cookie': 17}
-METRIC_NAMES = dict((v, k) for k, v in METRICS.items())
 RTAX_CC_ALGO = 16
 
 ENCAP_MPLS, ENCAP_SEG6, ENCAP_SEG6_LOCAL = 1, 5, 7
@@ -337,6 +343,24 @@ def encode_route(family, dst, dst_len, table, tos=0, protocol=0, scope=0, rtype=
     if pref is not None:
         parts.append(NLA.pack(5, RTA_PREF) + U8.pack(pref) + b'\0\0\0')
     return b''.join(parts)
+
+
+class RouteTemplate:
+    """A route request encoded once and patched per destination: a bulk set is mostly alike but for dst.
+
+    ``fields`` are encode_route's arguments but dst and dst_len (RTA_DST comes right after the rtmsg).
+    """
+
+    __slots__ = ('head', 'middle', 'rest')
+
+    def __init__(self, family, **fields):
+        size = 4 if family == AF_INET else 16
+        body = encode_route(family, b'\0' * size, 0, **fields)
+        self.head, self.middle = body[:1], body[2:RTMSG.size + NLA.size]
+        self.rest = body[RTMSG.size + NLA.size + size:]
+
+    def body(self, dst, dst_len):
+        return b''.join((self.head, U8.pack(dst_len), self.middle, dst, self.rest))
 
 
 def encode_dump(family, table=0, protocol=0, oif=None):
