@@ -96,6 +96,9 @@ options:
     type: bool
 notes:
   - Without VLAN filtering on the bridge (C(vlan_filtering 1)), entries with a O(vlan) are refused.
+  - On a port (or bridge) with VLANs, the kernel adds an entry without O(vlan) to each of the port's VLANs as
+    well, and deletes those with it. Such an entry is added with C(bridge fdb replace) (some of them may
+    exist), before the entries of the same MAC address with a VLAN; the copies are never purged.
   - The results C(commands) and C(rendered) are C(bridge fdb) commands (replayable with C(bridge -batch)).
 '''
 

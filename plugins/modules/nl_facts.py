@@ -21,8 +21,9 @@ options:
   gather_subset:
     description:
       - The subsets to gather - C(all), or any of C(links) (M(nlink.netlink.nl_link)), C(addresses)
-        (M(nlink.netlink.nl_address)), C(routes) (M(nlink.netlink.nl_route)), C(rules) (M(nlink.netlink.nl_rule)) and C(neighbours)
-        (M(nlink.netlink.nl_neigh)); C(!name) leaves one out.
+        (M(nlink.netlink.nl_address)), C(routes) (M(nlink.netlink.nl_route)), C(rules) (M(nlink.netlink.nl_rule)), C(neighbours)
+        (M(nlink.netlink.nl_neigh)), C(nexthops) (M(nlink.netlink.nl_nexthop)), C(bridge_vlans) (M(nlink.netlink.nl_bridge_vlan))
+        and C(bridge_fdb) (M(nlink.netlink.nl_bridge_fdb)); C(!name) leaves one out.
     type: list
     elements: str
     default: [all]

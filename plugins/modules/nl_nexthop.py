@@ -114,8 +114,8 @@ notes:
   - The kernel sets C(scope); it is not managed. Encapsulation (MPLS, seg6) of nexthops is not managed.
   - Deleting a nexthop deletes the routes that use it, and removes it from the groups it is a member of (a
     group left without members is deleted too).
-  - C(ip nexthop) takes the family of a nexthop without gateway only from C(-6); rendered commands for such
-    IPv6 nexthops read C(ip -6 nexthop ...), which C(ip -batch) cannot replay.
+  - C(ip nexthop) takes the family of a nexthop without gateway only from C(-6), so the commands for such
+    IPv6 nexthops read C(ip -6 nexthop ...).
 '''
 
 EXAMPLES = r'''

@@ -1,6 +1,6 @@
 # Copyright: nlink.netlink contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""THE conformance table: a module joins the suite by being listed here.
+"""THE conformance table: a module joins the suite by being listed here or in a cases_<name>.py beside it.
 
 Each Case runs through every test of test_conformance.py (apply, idempotence, check mode, diff, rendered
 replay, scope, secrets), each in its own fresh network namespace. ERROR_CASES must fail cleanly
@@ -9,6 +9,10 @@ replay, scope, secrets), each in its own fresh network namespace. ERROR_CASES mu
 Setups keep IPv6 state still: v0 is up but its peer v1 is down (no carrier), so no link-local address
 appears and DAD never runs; MAC addresses are fixed so two namespaces hold comparable state.
 """
+
+import glob
+import importlib
+import os
 
 from harness import BulkCase, Case, ErrorCase, Purge
 
@@ -196,11 +200,10 @@ def _assert_no_local(links, *locals_):
     assert not present & set(locals_), 'still present: %s' % sorted(present & set(locals_))
 
 
-# Every other module's cases live in a file of their own; listing the file here joins the suite.
-from cases_link import CASES as LINK_CASES  # noqa: E402  pylint: disable=wrong-import-position
-import cases_route  # noqa: E402  pylint: disable=wrong-import-position
-import cases_rule_neigh  # noqa: E402  pylint: disable=wrong-import-position
-
-CASES += LINK_CASES + cases_route.CASES + cases_rule_neigh.CASES
-ERROR_CASES += cases_route.ERROR_CASES + cases_rule_neigh.ERROR_CASES
-BULK_CASES += cases_route.BULK_CASES + cases_rule_neigh.BULK_CASES
+# Every other module's cases live in a file of their own, tests/conformance/cases_<name>.py, defining any of
+# CASES, ERROR_CASES and BULK_CASES: being there joins the suite.
+for _path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cases_*.py'))):
+    _cases = importlib.import_module(os.path.basename(_path)[:-3])
+    CASES += getattr(_cases, 'CASES', [])
+    ERROR_CASES += getattr(_cases, 'ERROR_CASES', [])
+    BULK_CASES += getattr(_cases, 'BULK_CASES', [])

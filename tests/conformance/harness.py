@@ -27,7 +27,7 @@ STATE_COMMANDS = ('ip -j -d link show', 'ip -j address show', 'ip -j route show 
                   'ip -j -6 route show table all', 'ip -j rule show', 'ip -j -6 rule show')
 # Keys whose values change by themselves (counters, timers): dropped before comparing.
 VOLATILE_KEYS = re.compile(r'^(stats|stats64|xstats|.*_timer|.*_timers|used|age|lastused|updated|expires|'
-                           r'carrier_changes|carrier_up_count|carrier_down_count)$')
+                           r'carrier_changes|carrier_up_count|carrier_down_count|installed|last_used|first_used)$')
 # Finite lifetimes count down: compared as "finite".
 LIFETIME_KEYS = ('valid_life_time', 'preferred_life_time')
 FOREVER = 4294967295
@@ -77,10 +77,10 @@ class Namespace:
             if command is not None:
                 self.run(command)
 
-    def batch(self, commands, prefix, what):
-        """Run `ip` commands that start with ``prefix`` with `ip -n NAME -batch`, in order."""
+    def batch(self, commands, prefix, what, tool='ip'):
+        """Run ``tool`` (ip, bridge, tc) commands that start with ``prefix`` with `TOOL -n NAME -batch`, in order."""
         for options, lines in batches(commands, prefix):
-            result = subprocess.run(['ip', '-n', self.name] + list(options) + ['-batch', '-'],
+            result = subprocess.run([tool, '-n', self.name] + list(options) + ['-batch', '-'],
                                     input='\n'.join(lines) + '\n', capture_output=True, text=True, check=False)
             if result.returncode != 0:
                 raise AssertionError('%s in %s failed: %s\n%s'
@@ -389,10 +389,17 @@ def _probe(kind, value):
             return False
         finally:
             ns.delete()
+    if kind == 'works':
+        # a shell command run in a fresh namespace: for what only trying shows (bridge VLAN filtering)
+        ns = Namespace('nlt-probe')
+        try:
+            return ns.run(['sh', '-c', value], check=False).returncode == 0
+        finally:
+            ns.delete()
     if kind == 'command':
         from shutil import which
         return which(value) is not None
-    raise ValueError('unknown need %r (link_kind, kernel_module, genl_family, command)' % kind)
+    raise ValueError('unknown need %r (link_kind, kernel_module, genl_family, works, command)' % kind)
 
 
 def missing_needs(needs):
@@ -433,7 +440,7 @@ class Case:
     check       optional callable(readback dict, raw JSON) for what a subset cannot say
     purge       a Purge, for the scope test
     secret_values  strings that must never appear in results or -vvv output (for no_log options)
-    needs       {'link_kind': 'dummy', 'kernel_module': 'wireguard', 'genl_family': ..., 'command': ...}
+    needs       {'link_kind': 'dummy', 'kernel_module': 'wireguard', 'genl_family': ..., 'works': 'SHELL COMMAND', 'command': ...}
     rendered    False when the module has no state=rendered (say why in ``notes``)
     volatile    result keys a real run may differ on from check mode's prediction (lifetimes count down)
     xfail       {test name: reason}: a known bug in the module, reported; the test must fail (strict)

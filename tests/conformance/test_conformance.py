@@ -6,6 +6,7 @@ Each test makes its own fresh namespace(s), runs the module there directly (as A
 managed host), and reads the kernel back with iproute2.
 """
 
+import itertools
 import json
 
 import pytest
@@ -133,7 +134,8 @@ def test_diff_mode_shows_before_and_after(case, new_ns, require, tmp_path):
 
 @pytest.mark.parametrize('case', params('test_rendered_commands_replay_to_the_same_state', CASES))
 def test_rendered_commands_replay_to_the_same_state(case, new_ns, require, tmp_path):
-    """The plan as commands touches nothing and, replayed with `ip -batch`, gives what applying gives.
+    """The plan as commands touches nothing and, replayed with `ip -batch` (`bridge -batch`, `tc -batch`),
+    gives what applying gives.
 
     A merged task's plan comes from state=rendered; another state's from that state in check mode
     (state=rendered renders merged, like ansible.netcommon's resource modules).
@@ -152,10 +154,12 @@ def test_rendered_commands_replay_to_the_same_state(case, new_ns, require, tmp_p
         commands = rendered['commands']
     assert harness.snapshot(replayed, case.readback) == before, 'rendering the plan changed the kernel'
     assert commands, rendered.describe()
-    prefix = 'ip -n %s ' % replayed.name
-    for command in commands:
-        assert command.startswith(prefix), 'rendered command %r does not start with %r' % (command, prefix)
-    replayed.batch(commands, prefix, 'replaying the plan')
+    for tool, group in itertools.groupby(commands, key=lambda command: command.split(' ', 1)[0]):
+        prefix, group = '%s -n %s ' % (tool, replayed.name), list(group)
+        for command in group:
+            assert tool in ('ip', 'bridge', 'tc') and command.startswith(prefix), \
+                'rendered command %r does not start with `ip|bridge|tc -n %s`' % (command, replayed.name)
+        replayed.batch(group, prefix, 'replaying the plan', tool)
 
     intended = case.apply.get('state', 'merged')
     run(case, case.apply, applied, tmp_path)

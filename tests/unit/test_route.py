@@ -269,7 +269,7 @@ RENDERED = [
     ('create', {'dst': '10.0.0.0/24', 'gateway': '192.0.2.2'},
      'ip -n lab route add 10.0.0.0/24 proto static via 192.0.2.2'),
     ('create', {'dst': '10.0.0.0/24', 'dev': 'v0', 'scope': 'global', 'table': '100', 'metric': 5,
-                'protocol': 'mrouted', 'prefsrc': '192.0.2.1'},
+                'protocol': '17', 'prefsrc': '192.0.2.1'},
      'ip -n lab route add 10.0.0.0/24 table 100 proto 17 scope global metric 5 dev v0 src 192.0.2.1'),
     ('create', {'dst': '2001:db8::/32', 'gateway': '2001:db8::1', 'pref': 'high', 'metric': 1024},
      'ip -n lab route add 2001:db8::/32 proto static via 2001:db8::1 pref high'),

@@ -9,8 +9,11 @@ __metaclass__ = type
 
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.address import Address
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.bridge_fdb import BridgeFdb
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.bridge_vlan import BridgeVlan
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.link import Link
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.neigh import Neigh
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.nexthop import Nexthop
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.route import Route
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.rule import Rule
 
@@ -21,6 +24,9 @@ SUBSETS = {
     'routes': Route,
     'rules': Rule,
     'neighbours': Neigh,
+    'nexthops': Nexthop,
+    'bridge_vlans': BridgeVlan,
+    'bridge_fdb': BridgeFdb,
 }
 
 

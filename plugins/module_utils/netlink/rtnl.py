@@ -16,6 +16,12 @@ RTM_NEWLINKPROP, RTM_DELLINKPROP = 108, 109
 AF_UNSPEC, AF_INET, AF_INET6 = 0, 2, 10
 FAMILY_NAMES = {AF_INET: 'inet', AF_INET6: 'inet6'}
 
+# RTPROT_*, named as iproute2 names them (its rt_protos; it has no name for 17, mrouted): others stay numbers
+PROTOCOLS = {'unspec': 0, 'redirect': 1, 'kernel': 2, 'boot': 3, 'static': 4, 'gated': 8, 'ra': 9, 'mrt': 10,
+             'zebra': 11, 'bird': 12, 'dnrouted': 13, 'xorp': 14, 'ntk': 15, 'dhcp': 16, 'keepalived': 18,
+             'babel': 42, 'openr': 99, 'bgp': 186, 'isis': 187, 'ospf': 188, 'rip': 189, 'eigrp': 192}
+PROTOCOL_NAMES = dict((v, k) for k, v in PROTOCOLS.items())
+
 # rt_scope_t
 SCOPES = {'global': 0, 'site': 200, 'link': 253, 'host': 254, 'nowhere': 255}
 SCOPE_NAMES = dict((v, k) for k, v in SCOPES.items())

@@ -19,6 +19,7 @@ import errno
 import socket
 import struct
 
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink import rtnl
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import NetlinkError
 
 RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE = 24, 25, 26
@@ -42,10 +43,7 @@ RT_TABLE_COMPAT = 252
 RTNH_F_ONLINK = 4
 
 TABLES = {'default': 253, 'main': 254, 'local': 255}  # RT_TABLE_*
-PROTOCOLS = {'unspec': 0, 'redirect': 1, 'kernel': 2, 'boot': 3, 'static': 4, 'gated': 8, 'ra': 9, 'mrt': 10,
-             'zebra': 11, 'bird': 12, 'dnrouted': 13, 'xorp': 14, 'ntk': 15, 'dhcp': 16, 'mrouted': 17,
-             'keepalived': 18, 'babel': 42, 'openr': 99, 'bgp': 186, 'isis': 187, 'ospf': 188, 'rip': 189,
-             'eigrp': 192}  # RTPROT_*
+PROTOCOLS = rtnl.PROTOCOLS
 PREFS = {'low': 3, 'medium': 0, 'high': 1}  # ICMPV6_ROUTER_PREF_* (RTA_PREF)
 TYPES = ('unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable',
          'prohibit', 'throw', 'nat', 'xresolve')

@@ -264,19 +264,19 @@ class BridgeFdb(Resource):
     def has_vlans(self, dev):
         """Whether a bridge port (or bridge) has VLANs; a kernel without VLAN filtering has none."""
         from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.bridge_vlan import (
-            AF_BRIDGE as _AF_BRIDGE, RTM_GETVLAN)
-        from pyroute2.netlink.rtnl.br_vlan import br_vlan_msg, br_vlan_query
+            RTM_GETVLAN, vlan_classes)
+        br_vlan_query, br_vlan_msg = vlan_classes()
         cache = self._vlans
         link = self.links().get(dev)
         if dev not in cache and link is not None:
             request = br_vlan_query()
-            request['family'] = _AF_BRIDGE
+            request['family'] = AF_BRIDGE
             request['ifindex'] = link.index
             try:
                 cache[dev] = any(msg.get_attr('BRIDGE_VLANDB_ENTRY') is not None
                                  for msg in self.conn.dump(request, RTM_GETVLAN, br_vlan_msg))
             except NetlinkError as exc:
-                if exc.code != errno.EOPNOTSUPP:
+                if exc.code not in (errno.EOPNOTSUPP, errno.EINVAL):  # no VLAN filtering; neither bridge nor port
                     raise
                 cache[dev] = False
         return cache.get(dev, False)
@@ -337,18 +337,15 @@ class BridgeFdb(Resource):
     def parse(cls, text):
         """``bridge -j fdb show`` output as a config list."""
         try:
-            entries = json.loads(text)
-        except ValueError as exc:
+            return [cls.parse_entry(entry) for entry in json.loads(text)]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValidationError('running_config is not JSON from `bridge -j fdb show`: %s' % exc)
-        if not isinstance(entries, list):
-            raise ValidationError('running_config is not JSON from `bridge -j fdb show`: expected a list')
-        config = []
-        for entry in entries:
-            flags = entry.get('flags', [])
-            config.append({'dev': entry.get('ifname'), 'mac': entry['mac'], 'vlan': entry.get('vlan'),
-                           'self': 'self' in flags,
-                           'nud': entry.get('state') if entry.get('state') in NUDS else 'dynamic',
-                           'dst': entry.get('dst'), 'vni': entry.get('vni'), 'port': entry.get('port'),
-                           'src_vni': entry.get('src_vni'), 'via': entry.get('viaIf', ''),
-                           'sticky': 'sticky' in flags, 'extern_learn': 'extern_learn' in flags})
-        return config
+
+    @staticmethod
+    def parse_entry(entry):
+        flags = entry.get('flags', [])
+        return {'dev': entry['ifname'], 'mac': entry['mac'], 'vlan': entry.get('vlan'), 'self': 'self' in flags,
+                'nud': entry.get('state') if entry.get('state') in NUDS else 'dynamic',
+                'dst': entry.get('dst'), 'vni': entry.get('vni'), 'port': entry.get('port'),
+                'src_vni': entry.get('src_vni'), 'via': entry.get('viaIf', ''),
+                'sticky': 'sticky' in flags, 'extern_learn': 'extern_learn' in flags}

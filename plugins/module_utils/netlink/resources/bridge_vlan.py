@@ -29,6 +29,38 @@ RTM_SETLINK, RTM_DELLINK = 19, 17  # commands of BRIDGE_VLANDB_TINFO_CMD
 BRIDGE_VLAN_INFO_PVID, BRIDGE_VLAN_INFO_UNTAGGED, BRIDGE_VLAN_INFO_ONLY_OPTS = 0x2, 0x4, 0x40
 MAX_VID = 4094
 MAX_TUNNEL_ID = 0xFFFFFFFF
+_CLASSES = []
+
+
+def vlan_classes():
+    """(request for a dump, message) of RTM_*VLAN, after linux/if_bridge.h; built on first use (pyroute2 is
+    lazy). pyroute2's br_vlan_msg does not flag the tunnel nest NLA_F_NESTED, which the kernel requires."""
+    if not _CLASSES:
+        from pyroute2.netlink import nla, nlmsg
+
+        class br_vlan_query(nlmsg):
+            fields = (('family', 'B'), ('__pad', '3x'), ('ifindex', 'I'))
+            nla_map = ((0, 'BRIDGE_VLANDB_DUMP_UNSPEC', 'none'), (1, 'BRIDGE_VLANDB_DUMP_FLAGS', 'uint32'))
+
+        class br_vlan_msg(nlmsg):
+            fields = (('family', 'B'), ('__pad', '3x'), ('ifindex', 'I'))
+            nla_map = ((0, 'BRIDGE_VLANDB_UNSPEC', 'none'), (1, 'BRIDGE_VLANDB_ENTRY', 'entry | nested'),
+                       (2, 'BRIDGE_VLANDB_GLOBAL_OPTIONS', 'cdata'))
+
+            class entry(nla):
+                nla_map = ((0, 'BRIDGE_VLANDB_ENTRY_UNSPEC', 'none'), (1, 'BRIDGE_VLANDB_ENTRY_INFO', 'info'),
+                           (2, 'BRIDGE_VLANDB_ENTRY_RANGE', 'uint16'), (3, 'BRIDGE_VLANDB_ENTRY_STATE', 'uint8'),
+                           (4, 'BRIDGE_VLANDB_ENTRY_TUNNEL_INFO', 'tinfo | nested'),
+                           (5, 'BRIDGE_VLANDB_ENTRY_STATS', 'cdata'))
+
+                class info(nla):
+                    fields = (('flags', 'H'), ('vid', 'H'))
+
+                class tinfo(nla):
+                    nla_map = ((0, 'BRIDGE_VLANDB_TINFO_UNSPEC', 'none'), (1, 'BRIDGE_VLANDB_TINFO_ID', 'uint32'),
+                               (2, 'BRIDGE_VLANDB_TINFO_CMD', 'uint32'))
+        _CLASSES.extend((br_vlan_query, br_vlan_msg))
+    return _CLASSES
 
 
 def vid_range(value, option='vid'):
@@ -134,16 +166,20 @@ class BridgeVlan(Resource):
         from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
         request = ifinfmsg()
         request['attrs'] = [('IFLA_EXT_MASK', 0)]
-        self.indexes, self.bridges = {}, set()
+        self.indexes, self.bridges, masters = {}, set(), {}
         for msg in self.conn.dump(request, rtnl.RTM_GETLINK, ifinfmsg):
             name = msg.get_attr('IFLA_IFNAME')
             self.indexes[name] = msg['index']
+            masters[name] = msg.get_attr('IFLA_MASTER')
             info = msg.get_attr('IFLA_LINKINFO')
             if info and info.get_attr('IFLA_INFO_KIND') == 'bridge':
                 self.bridges.add(name)
+        bridge_indexes = set(self.indexes[name] for name in self.bridges)
+        # what may have VLANs: bridges and their ports
+        self.members = self.bridges | set(name for name, master in masters.items() if master in bridge_indexes)
 
     def gather(self):
-        from pyroute2.netlink.rtnl.br_vlan import br_vlan_msg, br_vlan_query
+        br_vlan_query, br_vlan_msg = vlan_classes()
         self.links()
         names = dict((index, name) for name, index in self.indexes.items())
         wants = getattr(self, 'wants', [])
@@ -151,11 +187,11 @@ class BridgeVlan(Resource):
         request['family'] = AF_BRIDGE
         dev = self.scope_values.get('dev')
         # the kernel filters by device when the task names one device only
-        if dev is not None and all(w['dev'] == dev for w in wants):
-            if dev not in self.indexes:
-                return []
-            request['ifindex'] = self.indexes[dev]
         self.current = {}
+        if dev is not None and all(w['dev'] == dev for w in wants):
+            if dev not in self.members:
+                return []  # no such device, or not one with VLANs (the kernel refuses to dump it)
+            request['ifindex'] = self.indexes[dev]
         try:
             messages = self.conn.dump(request, RTM_GETVLAN, br_vlan_msg)
         except NetlinkError as exc:
@@ -228,7 +264,7 @@ class BridgeVlan(Resource):
         return steps
 
     def message(self, dev, step):
-        from pyroute2.netlink.rtnl.br_vlan import br_vlan_msg
+        br_vlan_msg = vlan_classes()[1]
         verb, first, last, pvid, untagged, tunnel = step
         index = self.indexes.get(dev)
         if not index:
@@ -288,17 +324,13 @@ class BridgeVlan(Resource):
     def parse(cls, text):
         """``bridge -j vlan show`` (or ``bridge -j vlan tunnelshow``: tunnel ids only) output as a config list."""
         try:
-            ports = json.loads(text)
-        except ValueError as exc:
+            return [cls.parse_vlan(port['ifname'], vlan) for port in json.loads(text)
+                    for vlan in port.get('vlans', port.get('tunnels', []))]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValidationError('running_config is not JSON from `bridge -j vlan show`: %s' % exc)
-        if not isinstance(ports, list):
-            raise ValidationError('running_config is not JSON from `bridge -j vlan show`: expected a list')
-        config = []
-        for port in ports:
-            for vlan in port.get('vlans', port.get('tunnels', [])):
-                first, last = vlan['vlan'], vlan.get('vlanEnd', vlan['vlan'])
-                flags = vlan.get('flags', [])
-                config.append({'dev': port['ifname'], 'vid': vid_text(first, last),
-                               'pvid': 'PVID' in flags, 'untagged': 'Egress Untagged' in flags,
-                               'tunnel_id': vlan.get('tunid', 0)})
-        return config
+
+    @staticmethod
+    def parse_vlan(dev, vlan):
+        flags = vlan.get('flags', [])
+        return {'dev': dev, 'vid': vid_text(vlan['vlan'], vlan.get('vlanEnd', vlan['vlan'])),
+                'pvid': 'PVID' in flags, 'untagged': 'Egress Untagged' in flags, 'tunnel_id': vlan.get('tunid', 0)}

@@ -28,20 +28,18 @@ GRP = struct.Struct('=IBBH')  # struct nexthop_grp; weight is stored minus one
 MAX_ID = 0xFFFFFFFF
 USER_HZ = 100  # the resilient timers are clock_t on the wire, seconds here (as in iproute2)
 FAMILIES = {'inet': rtnl.AF_INET, 'inet6': rtnl.AF_INET6}
-# RTPROT_* (linux/rtnetlink.h), named as iproute2 names them (rt_protos); others stay numbers
-PROTOCOLS = {'unspec': 0, 'redirect': 1, 'kernel': 2, 'boot': 3, 'static': 4, 'gated': 8, 'ra': 9, 'mrt': 10,
-             'zebra': 11, 'bird': 12, 'dnrouted': 13, 'xorp': 14, 'ntk': 15, 'dhcp': 16, 'keepalived': 18,
-             'babel': 42, 'openr': 99, 'bgp': 186, 'isis': 187, 'ospf': 188, 'rip': 189, 'eigrp': 192}
-PROTOCOL_NAMES = dict((v, k) for k, v in PROTOCOLS.items())
+PROTOCOLS, PROTOCOL_NAMES = rtnl.PROTOCOLS, rtnl.PROTOCOL_NAMES
 RESILIENT = ('buckets', 'idle_timer', 'unbalanced_timer')
 # Beyond this many wanted ids missing from a filtered dump, one unfiltered dump is cheaper than a GET each.
 GET_LIMIT = 32
 
 
+_CLASSES = []
+
+
 def nhmsg_class():
     """struct nhmsg and the NHA_* attributes (linux/nexthop.h); built on first use (pyroute2 is lazy)."""
-    global _NHMSG
-    if _NHMSG is None:
+    if not _CLASSES:
         from pyroute2.netlink import nla, nlmsg
 
         class nhmsg(nlmsg):
@@ -59,11 +57,8 @@ def nhmsg_class():
                            (2, 'NHA_RES_GROUP_IDLE_TIMER', 'uint32'),
                            (3, 'NHA_RES_GROUP_UNBALANCED_TIMER', 'uint32'),
                            (4, 'NHA_RES_GROUP_UNBALANCED_TIME', 'uint64'))
-        _NHMSG = nhmsg
-    return _NHMSG
-
-
-_NHMSG = None
+        _CLASSES.append(nhmsg)
+    return _CLASSES[0]
 
 
 def encode_group(members):
@@ -291,26 +286,26 @@ class Nexthop(Resource):
 
     @staticmethod
     def from_message(msg, names):
-        have = {'id': msg.get_attr('NHA_ID'), 'protocol': PROTOCOL_NAMES.get(msg['protocol'], str(msg['protocol'])),
-                'fdb': msg.get_attr('NHA_FDB') is not None, 'blackhole': msg.get_attr('NHA_BLACKHOLE') is not None,
-                'onlink': bool(msg['flags'] & RTNH_F_ONLINK)}
-        group = msg.get_attr('NHA_GROUP')
-        if group is not None:
-            have.update(group=decode_group(group), family=None, gateway=None, dev=None,
-                        group_type=dict((v, k) for k, v in NEXTHOP_GRP_TYPES.items()).get(
-                            msg.get_attr('NHA_GROUP_TYPE') or 0, str(msg.get_attr('NHA_GROUP_TYPE'))))
-            res = msg.get_attr('NHA_RES_GROUP')
-            have['resilient'] = None if res is None else {
+        group, oif, res = msg.get_attr('NHA_GROUP'), msg.get_attr('NHA_OIF'), msg.get_attr('NHA_RES_GROUP')
+        single = group is None
+        group_type = msg.get_attr('NHA_GROUP_TYPE') or 0
+        return {
+            'id': msg.get_attr('NHA_ID'),
+            'family': dict((v, k) for k, v in FAMILIES.items()).get(msg['family']) if single else None,
+            'gateway': (msg.get_attr('NHA_GATEWAY') or '') if single else None,
+            'dev': (names.get(oif, str(oif)) if oif else '') if single else None,
+            'blackhole': msg.get_attr('NHA_BLACKHOLE') is not None,
+            'onlink': bool(msg['flags'] & RTNH_F_ONLINK),
+            'fdb': msg.get_attr('NHA_FDB') is not None,
+            'protocol': PROTOCOL_NAMES.get(msg['protocol'], str(msg['protocol'])),
+            'group': None if single else decode_group(group),
+            'group_type': None if single else dict((v, k) for k, v in NEXTHOP_GRP_TYPES.items()).get(
+                group_type, str(group_type)),
+            'resilient': None if res is None else {
                 'buckets': res.get_attr('NHA_RES_GROUP_BUCKETS'),
                 'idle_timer': (res.get_attr('NHA_RES_GROUP_IDLE_TIMER') or 0) // USER_HZ,
-                'unbalanced_timer': (res.get_attr('NHA_RES_GROUP_UNBALANCED_TIMER') or 0) // USER_HZ}
-            return have
-        oif = msg.get_attr('NHA_OIF')
-        have.update(group=None, group_type=None, resilient=None,
-                    family=dict((v, k) for k, v in FAMILIES.items()).get(msg['family']),
-                    gateway=msg.get_attr('NHA_GATEWAY') or '',
-                    dev=names.get(oif, str(oif)) if oif else '')
-        return have
+                'unbalanced_timer': (res.get_attr('NHA_RES_GROUP_UNBALANCED_TIMER') or 0) // USER_HZ},
+        }
 
     # -- writing ----------------------------------------------------------------------------------
     def order(self, changes):
@@ -462,25 +457,26 @@ class Nexthop(Resource):
     def parse(cls, text):
         """``ip -j nexthop show`` output as a config list."""
         try:
-            entries = json.loads(text)
-        except ValueError as exc:
+            return [cls.parse_entry(entry) for entry in json.loads(text)]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValidationError('running_config is not JSON from `ip -j nexthop show`: %s' % exc)
-        if not isinstance(entries, list):
-            raise ValidationError('running_config is not JSON from `ip -j nexthop show`: expected a list')
-        config = []
-        for entry in entries:
-            item = {'id': entry['id'], 'protocol': protocol_name(entry.get('protocol', 'unspec')),
-                    'fdb': 'fdb' in entry, 'blackhole': 'blackhole' in entry,
-                    'onlink': 'onlink' in entry.get('flags', [])}
-            if 'group' in entry:
-                item.update(group=[{'id': m['id'], 'weight': m.get('weight', 1)} for m in entry['group']],
-                            group_type=entry.get('type', 'mpath'), family=None, gateway=None, dev=None)
-                args = entry.get('resilient_args')
-                item['resilient'] = None if args is None else dict((name, args.get(name)) for name in RESILIENT)
-            else:
-                gateway = entry.get('gateway', '')
-                item.update(group=None, group_type=None, resilient=None, gateway=gateway, dev=entry.get('dev', ''),
-                            family=(('inet' if ipaddress.ip_address(gateway).version == 4 else 'inet6')
-                                    if gateway else None))
-            config.append(item)
-        return config
+
+    @staticmethod
+    def parse_entry(entry):
+        group, gateway, args = entry.get('group'), entry.get('gateway', ''), entry.get('resilient_args')
+        family = None
+        if group is None and gateway:
+            family = 'inet' if ipaddress.ip_address(gateway).version == 4 else 'inet6'
+        return {
+            'id': entry['id'],
+            'family': family,
+            'gateway': gateway if group is None else None,
+            'dev': entry.get('dev', '') if group is None else None,
+            'blackhole': 'blackhole' in entry,
+            'onlink': 'onlink' in entry.get('flags', []),
+            'fdb': 'fdb' in entry,
+            'protocol': protocol_name(entry.get('protocol', 'unspec')),
+            'group': None if group is None else [{'id': m['id'], 'weight': m.get('weight', 1)} for m in group],
+            'group_type': None if group is None else entry.get('type', 'mpath'),
+            'resilient': None if args is None else dict((name, args.get(name)) for name in RESILIENT),
+        }

@@ -31,7 +31,7 @@ BITS = {socket.AF_INET: 32, socket.AF_INET6: 128}
 ANY = {socket.AF_INET: '0.0.0.0/0', socket.AF_INET6: '::/0'}
 DEFAULT_METRIC = {'inet': 0, 'inet6': 1024}  # the kernel gives IPv6 routes without a metric 1024
 TABLES, TABLE_NAMES = codec.TABLES, dict((v, k) for k, v in codec.TABLES.items())
-PROTOCOLS, PROTOCOL_NAMES = codec.PROTOCOLS, dict((v, k) for k, v in codec.PROTOCOLS.items())
+PROTOCOLS, PROTOCOL_NAMES = rtnl.PROTOCOLS, rtnl.PROTOCOL_NAMES
 # Routes the kernel makes itself (connected, local, link-local, multicast, router advertisements):
 # purged only when the scope names their protocol.
 KERNEL_PROTOCOLS = ('redirect', 'kernel', 'ra')
@@ -629,7 +629,7 @@ class Route(Resource):
         words += ['tos', item['tos']] if item['tos'] else []
         words += ['table', item['table']] if item['table'] != 'main' else []
         protocol = item.get('protocol') or CREATE_PROTOCOL
-        words += ['proto', PROTOCOLS[protocol] if protocol == 'mrouted' else protocol]  # iproute2 lacks the name
+        words += ['proto', protocol]
         scope = item.get('scope') or default_scope(family, rtype, has_path(item))
         if family == 'inet' and scope != default_scope(family, rtype, has_path(item)):
             words += ['scope', scope]

@@ -27,10 +27,7 @@ RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE = 32, 33, 34
 FAMILIES = {'inet': rtnl.AF_INET, 'inet6': rtnl.AF_INET6}
 ACTIONS = {'to_tbl': 1, 'goto': 2, 'nop': 3, 'blackhole': 6, 'unreachable': 7, 'prohibit': 8}
 TABLES = {'default': 253, 'main': 254, 'local': 255}
-# rtnetlink.h RTPROT_*, named as iproute2 names them (it does not know 17, mrouted)
-PROTOCOLS = {'unspec': 0, 'redirect': 1, 'kernel': 2, 'boot': 3, 'static': 4, 'gated': 8, 'ra': 9, 'mrt': 10,
-             'zebra': 11, 'bird': 12, 'dnrouted': 13, 'xorp': 14, 'ntk': 15, 'dhcp': 16, 'keepalived': 18,
-             'babel': 42, 'openr': 99, 'bgp': 186, 'isis': 187, 'ospf': 188, 'rip': 189, 'eigrp': 192}
+PROTOCOLS = rtnl.PROTOCOLS
 # linux/in.h IPPROTO_*, named as /etc/protocols (and so `ip -j rule show`) names them
 IP_PROTOCOLS = {'icmp': 1, 'igmp': 2, 'tcp': 6, 'udp': 17, 'dccp': 33, 'gre': 47, 'esp': 50, 'ah': 51,
                 'ipv6-icmp': 58, 'sctp': 132, 'udplite': 136}
