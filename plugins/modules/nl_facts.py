@@ -13,8 +13,8 @@ short_description: Gather netlink state (links, addresses, ...) as facts
 version_added: 0.1.0
 description:
   - Reads the kernel's network state over netlink into C(ansible_facts.netlink), one list per subset.
-  - Each subset has exactly the shape of the O(nlink.netlink.nl_link#module:config) list of the module that
-    manages it, so gathered facts can be given back to that module as desired state (a no-op).
+  - Each subset has the shape of what the module that manages it takes (most a O(nlink.netlink.nl_link#module:config)
+    list), so gathered facts can be given back to that module as desired state (a no-op).
 author:
   - nlink.netlink developers (!UNKNOWN)
 options:
@@ -23,7 +23,9 @@ options:
       - The subsets to gather - C(all), or any of C(links) (M(nlink.netlink.nl_link)), C(addresses)
         (M(nlink.netlink.nl_address)), C(routes) (M(nlink.netlink.nl_route)), C(rules) (M(nlink.netlink.nl_rule)), C(neighbours)
         (M(nlink.netlink.nl_neigh)), C(nexthops) (M(nlink.netlink.nl_nexthop)), C(bridge_vlans) (M(nlink.netlink.nl_bridge_vlan))
-        and C(bridge_fdb) (M(nlink.netlink.nl_bridge_fdb)); C(!name) leaves one out.
+        C(bridge_fdb) (M(nlink.netlink.nl_bridge_fdb)), C(genl_families) (the kernel's generic netlink families: name, id,
+        version, ops, multicast groups; read only) and C(mptcp) (M(nlink.netlink.nl_mptcp); a dict of C(endpoints) and
+        C(limits), empty without MPTCP); C(!name) leaves one out.
     type: list
     elements: str
     default: [all]

@@ -11,7 +11,9 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors impor
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.address import Address
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.bridge_fdb import BridgeFdb
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.bridge_vlan import BridgeVlan
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.genl_family import GenlFamily
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.link import Link
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.mptcp import MptcpFacts
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.neigh import Neigh
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.nexthop import Nexthop
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.route import Route
@@ -27,6 +29,8 @@ SUBSETS = {
     'nexthops': Nexthop,
     'bridge_vlans': BridgeVlan,
     'bridge_fdb': BridgeFdb,
+    'genl_families': GenlFamily,
+    'mptcp': MptcpFacts,
 }
 
 
