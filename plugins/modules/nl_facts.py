@@ -12,7 +12,7 @@ module: nl_facts
 short_description: Gather netlink state (links, addresses, ...) as facts
 version_added: 0.1.0
 description:
-  - Reads the kernel's network state over netlink into C(ansible_facts.netlink), one list per subset.
+  - Reads the kernel's network state over netlink into C(ansible_facts.netlink), one key per subset.
   - Each subset has the shape of what the module that manages it takes (most a O(nlink.netlink.nl_link#module:config)
     list), so gathered facts can be given back to that module as desired state (a no-op).
 author:
@@ -20,12 +20,14 @@ author:
 options:
   gather_subset:
     description:
-      - The subsets to gather - C(all), or any of C(links) (M(nlink.netlink.nl_link)), C(addresses)
-        (M(nlink.netlink.nl_address)), C(routes) (M(nlink.netlink.nl_route)), C(rules) (M(nlink.netlink.nl_rule)), C(neighbours)
-        (M(nlink.netlink.nl_neigh)), C(nexthops) (M(nlink.netlink.nl_nexthop)), C(bridge_vlans) (M(nlink.netlink.nl_bridge_vlan))
-        C(bridge_fdb) (M(nlink.netlink.nl_bridge_fdb)), C(genl_families) (the kernel's generic netlink families: name, id,
-        version, ops, multicast groups; read only) and C(mptcp) (M(nlink.netlink.nl_mptcp); a dict of C(endpoints) and
-        C(limits), empty without MPTCP); C(!name) leaves one out.
+      - The subsets to gather - C(all), or any of those below; C(!name) leaves one out.
+      - C(links) (M(nlink.netlink.nl_link)), C(addresses) (M(nlink.netlink.nl_address)), C(routes) (M(nlink.netlink.nl_route)),
+        C(rules) (M(nlink.netlink.nl_rule)), C(neighbours) (M(nlink.netlink.nl_neigh)), C(nexthops) (M(nlink.netlink.nl_nexthop)),
+        C(bridge_vlans) (M(nlink.netlink.nl_bridge_vlan)), C(bridge_fdb) (M(nlink.netlink.nl_bridge_fdb)) - lists of objects.
+      - C(mptcp) (M(nlink.netlink.nl_mptcp)) - a dict of C(endpoints) and C(limits), empty without MPTCP.
+      - C(ethtool) (M(nlink.netlink.nl_ethtool)) - per device the driver, link state and the settings the driver supports; no
+        statistics.
+      - C(genl_families) - the kernel's generic netlink families (name, id, version, ops, multicast groups); read only.
     type: list
     elements: str
     default: [all]

@@ -154,7 +154,13 @@ def test_rendered_commands_replay_to_the_same_state(case, new_ns, require, tmp_p
         commands = rendered['commands']
     assert harness.snapshot(replayed, case.readback) == before, 'rendering the plan changed the kernel'
     assert commands, rendered.describe()
-    for tool, group in itertools.groupby(commands, key=lambda command: command.split(' ', 1)[0]):
+    in_netns = 'ip netns exec %s ' % replayed.name  # tools without a namespace option (ethtool)
+    for tool, group in itertools.groupby(commands, key=lambda command: command.startswith(in_netns) or
+                                         command.split(' ', 1)[0]):
+        if tool is True:
+            for command in group:
+                replayed.run(command[len(in_netns):])
+            continue
         prefix, group = '%s -n %s ' % (tool, replayed.name), list(group)
         for command in group:
             assert tool in ('ip', 'bridge', 'tc') and command.startswith(prefix), \

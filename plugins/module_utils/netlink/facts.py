@@ -11,6 +11,7 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors impor
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.address import Address
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.bridge_fdb import BridgeFdb
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.bridge_vlan import BridgeVlan
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.ethtool import EthtoolFacts
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.genl_family import GenlFamily
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.link import Link
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.mptcp import MptcpFacts
@@ -31,6 +32,7 @@ SUBSETS = {
     'bridge_fdb': BridgeFdb,
     'genl_families': GenlFamily,
     'mptcp': MptcpFacts,
+    'ethtool': EthtoolFacts,
 }
 
 
