@@ -27,6 +27,8 @@ options:
       - C(mptcp) (M(nlink.netlink.nl_mptcp)) - a dict of C(endpoints) and C(limits), empty without MPTCP.
       - C(ethtool) (M(nlink.netlink.nl_ethtool)) - per device the driver, link state and the settings the driver supports; no
         statistics.
+      - C(tc) - a dict of C(qdiscs) (M(nlink.netlink.nl_qdisc); the kernel's default qdiscs left out), C(classes)
+        (M(nlink.netlink.nl_tc_class)) and C(filters) (M(nlink.netlink.nl_tc_filter)) of every device; no statistics.
       - C(genl_families) - the kernel's generic netlink families (name, id, version, ops, multicast groups); read only.
     type: list
     elements: str

@@ -18,7 +18,28 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.mp
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.neigh import Neigh
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.nexthop import Nexthop
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.route import Route
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.qdisc import Qdisc
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.rule import Rule
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_class import TcClass
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_filter import TcFilter
+
+
+class TcFacts:
+    """The ``tc`` subset: every device's qdiscs, classes and filters, each list in its module's shape (the
+    kernel's default qdiscs and all statistics left out)."""
+
+    PARTS = (('qdiscs', Qdisc), ('classes', TcClass), ('filters', TcFilter))
+
+    def __init__(self, conn, params, netns):
+        self.parts = [(name, resource(conn, params, netns)) for name, resource in self.PARTS]
+
+    def gather(self):
+        facts = {}
+        for name, resource in self.parts:
+            resource.wants = []
+            facts[name] = resource.gather()
+        return facts
+
 
 # Static imports: Ansible ships a module only the module_utils it can see imported.
 SUBSETS = {
@@ -33,6 +54,7 @@ SUBSETS = {
     'genl_families': GenlFamily,
     'mptcp': MptcpFacts,
     'ethtool': EthtoolFacts,
+    'tc': TcFacts,
 }
 
 
