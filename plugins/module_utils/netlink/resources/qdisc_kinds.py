@@ -227,14 +227,17 @@ class StructKind(Kind):
         self.format = '=' + ''.join(fmt for _name, fmt in layout)
 
     def encode(self, values):
-        numbers = []
+        """The struct, or no options at all when nothing is given and nothing has a default: the kernel then
+        picks its own (a fifo's limit is the device's queue length, where 0 would drop every packet)."""
+        numbers, given = [], False
         for name, _fmt in self.layout:
             if name is None:
                 continue  # padding
             value = values.get(name)
             value = self.opts[name].default if value is None else value
+            given = given or value is not None
             numbers.append(self.opts[name].to_kernel(value) if value is not None else 0)
-        return struct.pack(self.format, *numbers)
+        return struct.pack(self.format, *numbers) if given else None
 
     def decode(self, data):
         if len(data) < struct.calcsize(self.format):
