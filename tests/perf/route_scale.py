@@ -100,7 +100,8 @@ def engine_run(netns, state, items, scope=None):
 
 
 def changes(result):
-    return '%d commands' % len(result['commands'])
+    # at scale (engine.RESULT_OBJECTS_LIMIT) commands shows the first changes and counts has them all
+    return '%d changes' % (sum(result['counts'].values()) if 'counts' in result else len(result['commands']))
 
 
 def pyroute2_dump(netns):

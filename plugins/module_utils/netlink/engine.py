@@ -16,7 +16,9 @@ import json
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
 
 ACTION_STATES = ('merged', 'replaced', 'overridden', 'deleted')
-# Above this many addressed objects, before/after list only the changed ones (results stay small).
+# Results stay small at scale: above this many addressed objects, before/after list only the changed ones;
+# above this many changes, commands/before/after/diff/failures show the first this many, and ``counts``
+# says how many there were of each (100,000 routes in full are ~34 MB of JSON that Ansible scans and copies).
 RESULT_OBJECTS_LIMIT = 1000
 STATE_ALIASES = {'present': 'merged', 'absent': 'deleted'}
 
@@ -31,6 +33,7 @@ class Attribute:
     def __init__(self, name, default=None, equal=None):
         self.name = name
         self.default = default
+        self.custom_equal = equal  # None: plain equality, compared inline (the plan's inner loop)
         self.equal = equal or (lambda want, have: want == have)
 
 
@@ -119,16 +122,37 @@ class Resource:
 def delta_for(resource, want, have, reset_omitted):
     """Attributes of ``want`` that differ from ``have``; with reset_omitted, omitted ones go to default."""
     delta = {}
-    for attr in resource.attributes:
-        value = want.get(attr.name)
-        if value is None and reset_omitted:
-            value = attr.default
+    have = have or {}
+    for name, default, custom_equal in compiled(resource):
+        value = want.get(name)
         if value is None:
-            continue
-        current = have.get(attr.name) if have else None
-        if current is None or not attr.equal(value, current):
-            delta[attr.name] = value
+            if not reset_omitted or default is None:
+                continue
+            value = default
+        current = have.get(name)
+        if current is None:
+            delta[name] = value
+        elif custom_equal is None:
+            if value != current:
+                delta[name] = value
+        elif not custom_equal(value, current):
+            delta[name] = value
     return delta
+
+
+_COMPILED = {}
+
+
+def compiled(resource):
+    """(name, default, custom_equal) of each attribute: tuples, for the per-object loops (kept per table)."""
+    attributes = resource.attributes
+    try:
+        return _COMPILED[attributes]
+    except KeyError:
+        table = _COMPILED[attributes] = [(a.name, a.default, a.custom_equal) for a in attributes]
+        return table
+    except TypeError:  # a list: not kept
+        return [(a.name, a.default, a.custom_equal) for a in attributes]
 
 
 def merge(have, delta):
@@ -144,6 +168,7 @@ def merge(have, delta):
 def plan(resource, state, wants, haves):
     """The changes that take ``haves`` to what ``state`` asks of ``wants``."""
     current = dict((resource.key(h), h) for h in haves)
+    defaults = [(a.name, a.default) for a in resource.attributes if a.default is not None]
     changes, seen = [], resource.implied_keys(wants)
     for want in wants:
         key = resource.key(want)
@@ -158,19 +183,20 @@ def plan(resource, state, wants, haves):
             # written: the given attributes (a new object has the defaults already);
             # predicted: the object with every default filled in, as a re-read shows it
             delta = delta_for(resource, want, None, False)
-            after = dict(want)
-            after.update((a.name, a.default) for a in resource.attributes
-                         if after.get(a.name) is None and a.default is not None)
-            after.update(delta)
+            after = dict(want)  # holds delta already: a create's delta is what want gives
+            for name, default in defaults:
+                if after.get(name) is None:
+                    after[name] = default
             changes.append(Change('create', key, None, after, delta))
             continue
         delta = delta_for(resource, want, have, reset)
         if delta:
             changes.append(Change('update', key, have, merge(have, delta), delta))
     if state == 'overridden' or (state == 'deleted' and not wants):
-        for key, have in current.items():
-            if key not in seen and resource.in_scope(have):
-                changes.insert(0, Change('delete', key, have, None))
+        purges = [Change('delete', key, have, None) for key, have in current.items()
+                  if key not in seen and resource.in_scope(have)]
+        purges.reverse()  # the order they always had (each was put first); one list, not 100k inserts at 0
+        changes = purges + changes
     return changes
 
 
@@ -199,15 +225,41 @@ def verify(resource, changes, haves_after):
             problems.append('%s is absent after %s' % (resource.label(change.key), change.op))
             continue
         for name, value in change.delta.items():
-            attr = attributes[name]
-            if have.get(name) is None or not attr.equal(value, have.get(name)):
+            got = have.get(name)
+            if got == value:
+                continue
+            equal = attributes[name].custom_equal
+            if got is None or equal is None or not equal(value, got):
                 problems.append('%s: %s is %r, wanted %r' % (resource.label(change.key), name,
                                                              have.get(name), value))
     return problems
 
 
 def relevant(resource, items, keys):
+    if not keys:
+        return []
     return [item for item in items if resource.key(item) in keys]
+
+
+def shown_keys(resource, wants, shown):
+    """The objects before/after list: the wanted and changed ones, or at scale the changed ones shown."""
+    keys = set(c.key for c in shown)
+    if len(wants) <= RESULT_OBJECTS_LIMIT:
+        wanted = keys | set(resource.key(w) for w in wants)
+        if len(wanted) <= RESULT_OBJECTS_LIMIT:
+            return wanted
+    return keys
+
+
+def rendered(resource, changes):
+    return [command for change in changes for command in resource.render(change)]
+
+
+def counts(changes):
+    found = {'create': 0, 'update': 0, 'delete': 0}
+    for change in changes:
+        found[change.op] += 1
+    return found
 
 
 def diff_of(resource, changes):
@@ -229,18 +281,18 @@ def run(resource, state, wants, check_mode, diff_mode):
     if state == 'gathered':
         return {'changed': False, 'gathered': haves}
     changes = resource.order(plan(resource, state, wants, haves))
-    commands = [command for change in changes for command in resource.render(change)]
     if state == 'rendered':
-        return {'changed': False, 'rendered': commands}
-    keys = set(resource.key(w) for w in wants) | set(c.key for c in changes)
-    if len(keys) > RESULT_OBJECTS_LIMIT:
-        keys = set(c.key for c in changes)  # at scale, before/after name only what changes
-    result = {'changed': bool(changes), 'commands': commands, 'before': relevant(resource, haves, keys)}
+        return {'changed': False, 'rendered': rendered(resource, changes)}
+    shown = changes[:RESULT_OBJECTS_LIMIT]
+    keys = shown_keys(resource, wants, shown)
+    result = {'changed': bool(changes), 'commands': rendered(resource, shown), 'before': relevant(resource, haves, keys)}
+    if len(changes) > RESULT_OBJECTS_LIMIT:
+        result['counts'] = counts(changes)
     if diff_mode and changes:
-        result['diff'] = diff_of(resource, changes)
+        result['diff'] = diff_of(resource, shown)
     if check_mode or not changes:
-        predicted = predicted_after(resource, haves, changes)
-        result['after'] = [predicted[k] for k in sorted(predicted, key=str) if k in keys]
+        predicted = predicted_after(resource, haves, changes) if keys else {}
+        result['after'] = [predicted[k] for k in sorted((k for k in predicted if k in keys), key=str)]
         return result
     errors = resource.apply(changes)
     haves_after = resource.gather()
@@ -248,7 +300,7 @@ def run(resource, state, wants, check_mode, diff_mode):
     if errors:
         result['changed'] = len(errors) < len(changes)
         result['failures'] = [{'item': resource.label(changes[i].key), 'op': changes[i].op,
-                               'msg': str(err)} for i, err in sorted(errors.items())]
+                               'msg': str(err)} for i, err in sorted(errors.items())[:RESULT_OBJECTS_LIMIT]]
         first = result['failures'][0]
         result['msg'] = '%d of %d changes failed: %s' % (len(errors), len(changes), '%s %s: %s' % (
             first['op'], first['item'], first['msg']) if len(errors) == 1 else 'see failures')

@@ -20,8 +20,12 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 PYROUTE2_IMPORT_ERROR = None
 try:
-    import pyroute2  # noqa: F401  pylint: disable=unused-import
-except Exception:  # pyroute2 0.9 raises TypeError at import on old Pythons; report it like absence
+    # find_spec, not import: a full `import pyroute2` costs ~0.1-0.3 s, and resources with their own codecs
+    # (routes) never need it; those that do import the parts they use
+    from importlib.util import find_spec
+    if find_spec('pyroute2') is None:
+        raise ImportError('No module named pyroute2')
+except Exception:
     PYROUTE2_IMPORT_ERROR = traceback.format_exc()
 
 STATES = ['merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered', 'parsed',
@@ -52,6 +56,63 @@ def item_validator(resource_cls):
                                  mutually_exclusive=getattr(resource_cls, 'mutually_exclusive', None),
                                  required_together=getattr(resource_cls, 'required_together', None),
                                  required_if=getattr(resource_cls, 'required_if', None))
+
+
+# Python types an option's value already has when it needs no conversion (bool is no int here: the argument
+# spec turns it into one, with its own rules)
+EXACT_TYPES = {'str': str, 'int': int, 'bool': bool, 'float': float}
+# option keys that change how a value is read; an option having one is always checked by the argument spec
+SPECIAL_KEYS = ('aliases', 'fallback', 'no_log', 'deprecated_aliases', 'removed_in_version', 'removed_at_date',
+                'apply_defaults', 'options', 'elements')
+
+
+class ItemValidator:
+    """The item argument spec, fast: ~1 us an item instead of ~55 for items that need nothing converted.
+
+    An item whose every given option has its exact type, an allowed choice and no special handling is
+    accepted here; every other item (wrong type, a string to convert, sub-options, an option named in
+    mutually_exclusive / required_together / required_if, an unknown option, a missing required one) goes
+    to ArgumentSpecValidator, so what is refused is refused with the argument spec's own message.
+    """
+
+    def __init__(self, resource_cls):
+        self.full = item_validator(resource_cls)
+        options = resource_cls.options
+        constrained = set()
+        for group in ('mutually_exclusive', 'required_together'):
+            for terms in getattr(resource_cls, group, None) or ():
+                constrained.update(terms)
+        for rule in getattr(resource_cls, 'required_if', None) or ():
+            constrained.add(rule[0])
+            constrained.update(rule[2])
+        self.checks = {}
+        for name, option in options.items():
+            kind = EXACT_TYPES.get(option.get('type', 'str'))
+            if kind is None or name in constrained or any(key in option for key in SPECIAL_KEYS):
+                continue
+            choices = option.get('choices')
+            self.checks[name] = (kind, frozenset(choices) if choices is not None else None)
+        self.required = frozenset(name for name, option in options.items() if option.get('required'))
+        self.blank = dict((name, option.get('default') if 'options' not in option else None)
+                          for name, option in options.items())
+
+    def validate(self, item):
+        """(validated parameters, error messages) of a mapping of given options (no None values)."""
+        checks = self.checks
+        for name, value in item.items():
+            check = checks.get(name)
+            # the exact type: a bool is an int to isinstance, and the argument spec converts it its own way
+            if check is None or value.__class__ is not check[0] or (check[1] is not None and value not in check[1]):
+                return self._full(item)
+        if not self.required.issubset(item):
+            return self._full(item)
+        validated = dict(self.blank)
+        validated.update(item)
+        return validated, []
+
+    def _full(self, item):
+        result = self.full.validate(item)
+        return result.validated_parameters, _readable(result) if result.error_messages else []
 
 
 def _load_src(path):
@@ -95,24 +156,27 @@ def desired_items(module, resource_cls):
         raw, source = [dict((n, params[n]) for n in resource_cls.options if params.get(n) is not None)], None
     else:
         raw, source = [], None
-    validator = item_validator(resource_cls)
+    validator = ItemValidator(resource_cls)
+    scope_given = dict((k, v) for k, v in scope.items() if v is not None)
     items = []
     for index, item in enumerate(raw):
         where = '%s[%d]: ' % (source, index) if source else ''
         if not isinstance(item, dict):
             module.fail_json(msg='%sexpected a mapping of options, got %r' % (where, item))
         # null means not given (gathered facts carry nulls), as at the top level
-        merged = dict((k, v) for k, v in scope.items() if v is not None)
+        merged = dict(scope_given)
         merged.update(given(item))
-        result = validator.validate(merged)
-        if result.error_messages:
-            module.fail_json(msg=where + '; '.join(_readable(result)))
-        items.append((where, result.validated_parameters))
+        validated, errors = validator.validate(merged)
+        if errors:
+            module.fail_json(msg=where + '; '.join(errors))
+        items.append((where, validated))
     return items, scope
 
 
 def given(options):
     """The options actually given: None (and sub-options the argument parser filled with None) left out."""
+    if not any(v is None or isinstance(v, dict) for v in options.values()):
+        return options  # the common case at scale: nothing to leave out
     return dict((k, given(v) if isinstance(v, dict) else v) for k, v in options.items() if v is not None)
 
 

@@ -236,6 +236,37 @@ def decode_encap(encap_type, data, start, end):
     return encap
 
 
+# Where the kernel's dumps put RTA_TABLE and RTA_DST (first and second, right after the rtmsg)
+TABLE_AT, DST_AT = BODY, BODY + 8
+TABLE_HEADER = NLA.pack(8, RTA_TABLE)
+DST_HEADERS = {NLA.pack(8, RTA_DST): (AF_INET, 4), NLA.pack(20, RTA_DST): (AF_INET6, 16)}
+
+
+def shape_of(data):
+    """(shape, dst address text) of a dumped route: the shape is the message without its header's sequence
+    number and port and without the destination address, so routes alike but for dst have one shape.
+    (None, None) when RTA_TABLE and RTA_DST do not come first (a default route has no RTA_DST)."""
+    if len(data) < DST_AT + 8 or data[TABLE_AT:TABLE_AT + 4] != TABLE_HEADER:
+        return None, None
+    known = DST_HEADERS.get(data[DST_AT:DST_AT + 4])
+    if known is None or len(data) < DST_AT + 4 + known[1]:
+        return None, None
+    end = DST_AT + 4 + known[1]
+    return data[4:8] + data[NLMSGHDR.size:DST_AT + 4] + data[end:], socket.inet_ntop(known[0], data[DST_AT + 4:end])
+
+
+class RawReply:
+    """A reply class for Connection.dump that keeps the bytes (the reader decodes by shape_of)."""
+
+    __slots__ = ('data',)
+
+    def __init__(self, data):
+        self.data = data
+
+    def decode(self):
+        """Nothing: the bytes are read later."""
+
+
 class RouteReply:
     """A reply class for Connection.dump: decoded with decode_route, not pyroute2."""
 

@@ -50,6 +50,9 @@ U32_MAX = 0xFFFFFFFF
 # What a simple route's request depends on besides dst (the key of its encoded template)
 SHAPE = ('family', 'table', 'tos', 'protocol', 'scope', 'type', 'onlink', 'metric', 'gateway', 'dev', 'prefsrc',
          'nhid', 'pref')
+# Routes alike but for dst are normalized and read once per shape (a bulk set has few shapes); a set with
+# more shapes than this is handled route by route beyond them
+SHAPES_MAX = 4096
 ENCAP_OPTIONS = {'seg6': ('mode', 'segs'),
                  'seg6local': ('action', 'table', 'vrftable', 'nh4', 'nh6', 'iif', 'oif', 'segs'),
                  'mpls': ('labels', 'ttl')}
@@ -74,17 +77,17 @@ def prefix(text, family):
     text = str(text)
     if text == 'default':
         return family, ANY[family]
-    addr, slash, length = text.partition('/')
+    addr, slash, digits = text.partition('/')
     number = socket.AF_INET6 if ':' in addr else socket.AF_INET
     bits = BITS[number]
     try:
         raw = socket.inet_pton(number, addr)
-        length = int(length) if slash else bits
-        if not 0 <= length <= bits or (slash and not text.rsplit('/', 1)[1].isdigit()):
+        length = int(digits) if slash else bits
+        if not 0 <= length <= bits or (slash and not digits.isdigit()):
             raise ValueError(text)
     except (OSError, ValueError):
         raise ValidationError("dst: %r is not a prefix; use 'default' or an address with an optional /length" % text)
-    if int.from_bytes(raw, 'big') & ((1 << (bits - length)) - 1):
+    if length < bits and int.from_bytes(raw, 'big') & ((1 << (bits - length)) - 1):
         network = int.from_bytes(raw, 'big') >> (bits - length) << (bits - length)
         raise ValidationError('dst: %s has host bits set; the prefix is %s/%d' % (
             text, socket.inet_ntop(number, network.to_bytes(bits // 8, 'big')), length))
@@ -210,9 +213,38 @@ class Route(Resource):
         self.indexes = {}
         self.templates = {}
         self.lookups = {}
+        self.shapes = {}
 
     # -- desired side -----------------------------------------------------------------------------
     def normalize(self, item):
+        """The want of an item; an item with only plain values is the normalized want of the first one of its
+        shape (everything but dst, and whether dst is IPv6) with its own dst, when dst is of that family."""
+        dst = item.get('dst')
+        shape = known = None
+        if isinstance(dst, str):
+            others = dict(item)
+            others['dst'] = ':' in dst
+            shape = (tuple(others), tuple(others.values()))
+            try:
+                known = self.shapes.get(shape)
+            except TypeError:  # a list or dict among the values: no shape
+                shape = None
+        if known is not None:
+            family, template = known
+            number, canonical = prefix(dst, family)
+            if FAMILY[number] == template['family']:
+                want = dict(template)
+                want['dst'] = canonical
+                if want['nexthops'] == []:
+                    want['nexthops'] = []  # no list shared between wants
+                return want
+        family, want = self.normalized(item)
+        if shape is not None and len(self.shapes) < SHAPES_MAX:
+            self.shapes[shape] = (family, dict(want))
+        return want
+
+    def normalized(self, item):
+        """(family dst was read in, want) of an item."""
         want = dict.fromkeys(self.options)
         want.update(item)
         family = AF.get(want['family'])
@@ -220,6 +252,7 @@ class Route(Resource):
             hops = [h.get('gateway') for h in want['nexthops'] or [] if h.get('gateway')]
             hint = want['gateway'] or want['prefsrc'] or (hops[0] if hops else None)
             family = socket.AF_INET6 if (':' in str(hint or '') or ':' in str(want['dst'])) else socket.AF_INET
+        read_in = family
         number, want['dst'] = prefix(want['dst'], family)
         if want['family'] is not None and number != family:
             raise ValidationError('dst: %s is not an %s prefix' % (want['dst'], want['family']))
@@ -271,7 +304,7 @@ class Route(Resource):
             want['metrics'] = self.normalize_metrics(want['metrics'])
         if want['encap'] is not None:
             want['encap'] = self.normalize_encap(want['encap'], number)
-        return want
+        return read_in, want
 
     @staticmethod
     def normalize_nexthops(want, family):
@@ -461,21 +494,21 @@ class Route(Resource):
         families, table, protocol, oif = self.dump_filters()
         if oif == -1:
             return []  # the scope's device does not exist: nothing goes through it
-        routes = []
+        routes, haves, shapes = [], [], {}
         for family in families:
             request = codec.RouteMessage(codec.encode_dump(AF[family], table, protocol, oif))
             try:
-                replies = self.conn.dump(request, codec.RTM_GETROUTE, codec.RouteReply)
+                replies = self.conn.dump(request, codec.RTM_GETROUTE, codec.RawReply)
             except NetlinkError as exc:
                 if exc.code == errno.ENOENT and table:
                     continue  # the table does not exist in this family
                 raise
             for reply in replies:
-                route = reply.route
+                route, have = self.read(reply.data, names, shapes)
                 # the kernel says NLM_F_DUMP_FILTERED when it filtered; an older one is filtered here
                 if route['nl_flags'] & codec.NLM_F_DUMP_FILTERED or self.matches(route, table, protocol, oif):
                     routes.append(route)
-        haves = [self.item_of(route, names) for route in routes]
+                    haves.append(have)
         self.colliding = set()
         bases = [self.key(have) for have in haves]
         if len(set(bases)) < len(bases):
@@ -489,6 +522,23 @@ class Route(Resource):
                 devs.add(names.get(route['oif']))
                 self.route_devs[self.key(have)] = devs
         return haves
+
+    def read(self, data, names, shapes):
+        """(decoded route, have) of a dumped message. Routes of one shape (codec.shape_of) are decoded once:
+        the route is shared (read for all but dst), the have copied with its own dst."""
+        shape, dst = codec.shape_of(data)
+        known = shapes.get(shape) if shape is not None else None
+        if known is None:
+            route = codec.decode_route(data)
+            have = self.item_of(route, names)
+            if shape is not None and len(shapes) < SHAPES_MAX and not (have['nexthops'] or have['metrics']
+                                                                       or have['encap']):
+                shapes[shape] = (route, have)
+            return route, have
+        route, have = known
+        have = dict(have)
+        have['dst'], have['nexthops'], have['metrics'], have['encap'] = '%s/%d' % (dst, route['dst_len']), [], {}, {}
+        return route, have
 
     @staticmethod
     def matches(route, table, protocol, oif):
@@ -559,7 +609,8 @@ class Route(Resource):
         family = AF[item['family']]
         dst, _slash, length = item['dst'].partition('/')
         simple = not (item.get('nexthops') or item.get('metrics') or item.get('encap'))
-        shape = (delete, len(self.key(item))) + tuple(map(item.get, SHAPE)) if simple else None
+        exact = bool(self.colliding) and len(self.key(item)) > 5
+        shape = (delete, exact) + tuple(map(item.get, SHAPE)) if simple else None
         template = self.templates.get(shape) if simple else None
         if template is None:
             template = codec.RouteTemplate(family, **(self.delete_fields(item) if delete else self.fields(item)))
