@@ -29,6 +29,7 @@ options:
         statistics.
       - C(tc) - a dict of C(qdiscs) (M(nlink.netlink.nl_qdisc); the kernel's default qdiscs left out), C(classes)
         (M(nlink.netlink.nl_tc_class)) and C(filters) (M(nlink.netlink.nl_tc_filter)) of every device; no statistics.
+      - C(wireguard) (M(nlink.netlink.nl_wireguard)) - every WireGuard interface with its peers; public keys and key presence only.
       - C(genl_families) - the kernel's generic netlink families (name, id, version, ops, multicast groups); read only.
     type: list
     elements: str

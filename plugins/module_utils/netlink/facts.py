@@ -22,6 +22,7 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.qd
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.rule import Rule
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_class import TcClass
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_filter import TcFilter
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.wireguard import WireguardFacts
 
 
 class TcFacts:
@@ -55,6 +56,7 @@ SUBSETS = {
     'mptcp': MptcpFacts,
     'ethtool': EthtoolFacts,
     'tc': TcFacts,
+    'wireguard': WireguardFacts,
 }
 
 
