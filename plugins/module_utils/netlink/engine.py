@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import NetlinkError, ValidationError
 
 ACTION_STATES = ('merged', 'replaced', 'overridden', 'deleted')
 # Results stay small at scale: above this many addressed objects, before/after list only the changed ones;
@@ -79,7 +79,22 @@ class Resource:
         return all(self.scope_values.get(name) in (None, have.get(name)) for name in self.scope)
 
     def apply(self, changes):
-        """Write the changes; return {index in changes: NetlinkError} for those that failed."""
+        """Write the changes; return {index in changes: NetlinkError} for those that failed. By default the
+        requests of all changes are pipelined in one bulk, and a change fails with its first refused request."""
+        requests, owners, errors = [], [], {}
+        for index, change in enumerate(changes):
+            try:
+                for request in self.requests(change):
+                    requests.append(request)
+                    owners.append(index)
+            except NetlinkError as exc:
+                errors[index] = exc
+        for position, error in self.conn.bulk(requests).items():
+            errors.setdefault(owners[position], error)
+        return errors
+
+    def requests(self, change):
+        """The change as (message, type, flags) requests, for the default apply()."""
         raise NotImplementedError
 
     def render(self, change):
@@ -114,9 +129,16 @@ class Resource:
     def label(self, key):
         return ' '.join(str(part) for part in key if part is not None)
 
-    def ip(self, *words):
-        prefix = ['ip'] + (['-n', self.netns] if self.netns else [])
+    def cli(self, tool, *words):
+        """A command line of an iproute2 tool (ip, bridge, tc) in the resource's namespace; empty words dropped."""
+        prefix = [tool] + (['-n', self.netns] if self.netns else [])
         return ' '.join(prefix + [str(w) for w in words if w is not None and w != ''])
+
+    def ip(self, *words):
+        return self.cli('ip', *words)
+
+    def tc(self, *words):
+        return self.cli('tc', *words)
 
 
 def delta_for(resource, want, have, reset_omitted):

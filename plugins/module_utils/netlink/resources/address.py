@@ -235,17 +235,6 @@ class Address(Resource):
         return [(self.message(change.before), rtnl.RTM_DELADDR, 0),
                 (self.message(change.after), rtnl.RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL)]
 
-    def apply(self, changes):
-        requests, owners = [], []
-        for index, change in enumerate(changes):
-            for request in self.requests(change):
-                requests.append(request)
-                owners.append(index)
-        errors = {}
-        for position, error in self.conn.bulk(requests).items():
-            errors.setdefault(owners[position], error)
-        return errors
-
     def render(self, change):
         item = change.after or change.before
         if change.op == 'delete':

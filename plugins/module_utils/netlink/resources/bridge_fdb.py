@@ -294,19 +294,6 @@ class BridgeFdb(Resource):
         return [(self.message(item), RTM_DELNEIGH if verb == 'del' else RTM_NEWNEIGH, flags[verb])
                 for verb, item in self.steps(change)]
 
-    def apply(self, changes):
-        requests, owners, errors = [], [], {}
-        for index, change in enumerate(changes):
-            try:
-                for request in self.requests(change):
-                    requests.append(request)
-                    owners.append(index)
-            except NetlinkError as exc:
-                errors[index] = exc
-        for position, error in self.conn.bulk(requests).items():
-            errors.setdefault(owners[position], error)
-        return errors
-
     # -- rendering ---------------------------------------------------------------------------------
     def bridge(self, *words):
         prefix = ['bridge'] + (['-n', self.netns] if self.netns else [])

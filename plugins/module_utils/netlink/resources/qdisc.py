@@ -263,21 +263,6 @@ class Qdisc(Resource):
         requests.append((self.message(change.after), tc.RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE))
         return requests
 
-    def apply(self, changes):
-        requests, owners = [], []
-        for index, change in enumerate(changes):
-            for request in self.requests(change):
-                requests.append(request)
-                owners.append(index)
-        errors = {}
-        for position, error in self.conn.bulk(requests).items():
-            errors.setdefault(owners[position], error)
-        return errors
-
-    def tc(self, *words):
-        prefix = ['tc'] + (['-n', self.netns] if self.netns else [])
-        return ' '.join(prefix + [str(w) for w in words if w is not None and w != ''])
-
     @staticmethod
     def where(item):
         """Where a qdisc sits, in tc's words (ingress and clsact name themselves, last on the line)."""

@@ -414,17 +414,6 @@ class Rule(Resource):
             requests.append((self.message(change.after), RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL))
         return requests
 
-    def apply(self, changes):
-        requests, owners = [], []
-        for index, change in enumerate(changes):
-            for request in self.requests(change):
-                requests.append(request)
-                owners.append(index)
-        errors = {}
-        for position, error in self.conn.bulk(requests).items():
-            errors.setdefault(owners[position], error)
-        return errors
-
     # -- as iproute2 commands -----------------------------------------------------------------------
     @staticmethod
     def words(rule):

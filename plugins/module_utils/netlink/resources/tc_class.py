@@ -347,21 +347,6 @@ class TcClass(Resource):
         return requests + [(self.message(change.after, derived=derived), tc.RTM_NEWTCLASS,
                             NLM_F_CREATE | NLM_F_EXCL)]
 
-    def apply(self, changes):
-        requests, owners = [], []
-        for index, change in enumerate(changes):
-            for request in self.requests(change):
-                requests.append(request)
-                owners.append(index)
-        errors = {}
-        for position, error in self.conn.bulk(requests).items():
-            errors.setdefault(owners[position], error)
-        return errors
-
-    def tc(self, *words):
-        prefix = ['tc'] + (['-n', self.netns] if self.netns else [])
-        return ' '.join(prefix + [str(w) for w in words if w is not None and w != ''])
-
     def render(self, change):
         item = change.after or change.before
         delete = None
