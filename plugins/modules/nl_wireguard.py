@@ -221,7 +221,7 @@ argument_spec = dict(
     state=dict(type='str', default='merged', choices=STATES),
     name=dict(type='str'),
     private_key=dict(type='str', no_log=True),
-    generate_private_key=dict(type='bool', default=False),
+    generate_private_key=dict(type='bool', default=False, no_log=False),
     listen_port=dict(type='int'),
     fwmark=dict(type='int'),
     peers=dict(type='list', elements='dict', options=wireguard.Peers.options),

@@ -331,3 +331,29 @@ def run(resource, state, wants, check_mode, diff_mode):
     if problems:
         result['msg'] = 'the kernel did not take the change: ' + '; '.join(problems[:10])
     return result
+
+
+def combine(parts, singles=(), view=None):
+    """One result from several runs of one task (MPTCP limits and endpoints, a WireGuard interface and its
+    peers), given as (name, result) pairs: before/after per name - the object for the names in ``singles``,
+    the list for the others, each item through ``view`` when given - and commands, failures, messages and
+    diffs joined."""
+    result = {'changed': any(part['changed'] for _name, part in parts), 'commands': [], 'before': {}, 'after': {}}
+    failures, messages = [], []
+    for name, part in parts:
+        result['commands'] += part['commands']
+        for side in ('before', 'after'):
+            items = [view(item) for item in part[side]] if view else part[side]
+            result[side][name] = (items or [None])[0] if name in singles else items
+        failures += part.get('failures', [])
+        if 'msg' in part:
+            messages.append(part['msg'])
+        if 'diff' in part:
+            diff = result.setdefault('diff', {'before': '', 'after': ''})
+            diff['before'] += '%s: %s' % (name, part['diff']['before'])
+            diff['after'] += '%s: %s' % (name, part['diff']['after'])
+    if failures:
+        result['failures'] = failures
+    if messages:
+        result['msg'] = '; '.join(messages)
+    return result

@@ -281,25 +281,7 @@ def combine(state, parts):
                                                'limits': gathered['limits']['gathered'][0]}}
     if state == 'rendered':
         return {'changed': False, 'rendered': [c for _name, part in parts for c in part['rendered']]}
-    result = {'changed': any(part['changed'] for _name, part in parts), 'commands': [], 'before': {}, 'after': {}}
-    failures, messages = [], []
-    for name, part in parts:
-        result['commands'] += part['commands']
-        single = name == 'limits'
-        result['before'][name] = (part['before'] or [None])[0] if single else part['before']
-        result['after'][name] = (part['after'] or [None])[0] if single else part['after']
-        failures += part.get('failures', [])
-        if 'msg' in part:
-            messages.append(part['msg'])
-        if 'diff' in part:
-            diff = result.setdefault('diff', {'before': '', 'after': ''})
-            diff['before'] += '%s: %s' % (name, part['diff']['before'])
-            diff['after'] += '%s: %s' % (name, part['diff']['after'])
-    if failures:
-        result['failures'] = failures
-    if messages:
-        result['msg'] = '; '.join(messages)
-    return result
+    return engine.combine(parts, singles=('limits',))
 
 
 def execute(module):

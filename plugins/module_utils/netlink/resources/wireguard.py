@@ -495,28 +495,9 @@ def run(reader, state, device_item, peer_items, generate, check_mode, diff_mode)
 def combine(state, parts):
     if state == 'rendered':
         return {'changed': False, 'rendered': [c for _name, part in parts for c in part['rendered'] if c]}
-    result = {'changed': any(part['changed'] for _name, part in parts), 'commands': [], 'before': {}, 'after': {}}
-    failures, messages = [], []
-    for name, part in parts:
-        result['commands'] += part['commands']
-        single = name == 'interface'
-        before = [public_view(item) for item in part['before']]
-        after = [public_view(item) for item in part['after']]
-        result['before'][name] = (before or [None])[0] if single else before
-        result['after'][name] = (after or [None])[0] if single else after
-        if single and after:
-            result['public_key'] = after[0]['public_key']
-        failures += part.get('failures', [])
-        if 'msg' in part:
-            messages.append(part['msg'])
-        if 'diff' in part:
-            diff = result.setdefault('diff', {'before': '', 'after': ''})
-            diff['before'] += '%s: %s' % (name, part['diff']['before'])
-            diff['after'] += '%s: %s' % (name, part['diff']['after'])
-    if failures:
-        result['failures'] = failures
-    if messages:
-        result['msg'] = '; '.join(messages)
+    result = engine.combine(parts, singles=('interface',), view=public_view)
+    if result['after'].get('interface'):
+        result['public_key'] = result['after']['interface']['public_key']
     return result
 
 
