@@ -62,6 +62,7 @@ options:
       - bfifo
       - cake
       - cbs
+      - choke
       - clsact
       - codel
       - drr
@@ -70,11 +71,13 @@ options:
       - fq
       - fq_codel
       - fq_pie
+      - gred
       - hfsc
       - hhf
       - htb
       - ingress
       - mq
+      - mqprio
       - multiq
       - netem
       - noqueue
@@ -85,12 +88,16 @@ options:
       - plug
       - prio
       - qfq
+      - red
       - sfb
       - sfq
       - skbprio
+      - taprio
       - tbf
   ingress_block:
-    description: Shared filter block index of an C(ingress) or C(clsact) qdisc's ingress side.
+    description:
+      - Shared filter block index of an C(ingress) or C(clsact) qdisc's ingress side; the devices whose qdiscs
+        name one block share its filters (M(nlink.netlink.nl_tc_filter) with O(nlink.netlink.nl_tc_filter#module:block)).
     type: int
   egress_block:
     description: Shared filter block index of a C(clsact) qdisc's egress side.
@@ -136,6 +143,24 @@ options:
       locredit: {description: 'The tc C(locredit) option. Kernel default C(0).', type: int}
       idleslope: {description: 'The tc C(idleslope) option. Kernel default C(0).', type: int}
       sendslope: {description: 'The tc C(sendslope) option. Kernel default C(0).', type: int}
+  choke:
+    description:
+      - Options of a C(choke) qdisc (O(kind=choke)); thresholds in packets.
+      - Facts show the burst and bandwidth as one set with avpkt C(1000b) that gives the kernel its numbers
+        (Wlog, Scell_log); comparisons are on those numbers.
+    type: dict
+    suboptions:
+      limit: {description: 'Hard queue limit in packets.', type: int}
+      min: {description: 'Average queue length in packets where marking or dropping starts; at most O(choke.max).', type: int}
+      max: {description: 'Average queue length in packets where the probability of marking or dropping reaches O(choke.probability).', type: int}
+      avpkt: {description: 'Average packet size (tc size units). Default C(1000b).', type: raw}
+      burst:
+        description: 'Packets a burst may bring before the average reaches O(choke.min); sets the averaging weight. Default (2 min + max) / (3 avpkt).'
+        type: int
+      probability: {description: 'Marking or dropping probability at O(choke.max), above 0 and below 1. Default C(0.02).', type: raw}
+      bandwidth: {description: 'Link rate (tc rate units) for the decay of the average while idle. Default C(10mbit).', type: raw}
+      ecn: {description: 'Mark ECN-capable packets instead of dropping them. Default C(false).', type: bool}
+      harddrop: {description: 'Drop, not mark, above O(choke.max). Default C(false).', type: bool}
   codel:
     description: Options of a C(codel) qdisc (O(kind=codel)). O(state=replaced) returns omitted ones to the kernel defaults named.
     type: dict
@@ -208,6 +233,35 @@ options:
       ecn: {description: 'The tc C(ecn) option. Kernel default C(false).', type: bool}
       bytemode: {description: 'The tc C(bytemode) option. Kernel default C(false).', type: bool}
       dq_rate_estimator: {description: 'The tc C(dq_rate_estimator) option. Kernel default C(false).', type: bool}
+  gred:
+    description:
+      - Options of a C(gred) qdisc (O(kind=gred)) - its setup and its virtual queues in one task, as C(tc qdisc add ... gred setup)
+        followed by C(tc qdisc change ... gred ... DP n) for each queue. Queues not listed are left as they are.
+    type: dict
+    suboptions:
+      dps: {description: 'Number of virtual queues (1-16). Default the highest O(gred.vqs[].dp) + 1.', type: int}
+      default: {description: 'Virtual queue of packets whose C(skb->tc_index) names none. Default C(0).', type: int}
+      grio: {description: 'Priority buffer mode (RIO-like), with O(gred.vqs[].prio). Default C(false).', type: bool}
+      limit: {description: 'Hard limit of the whole qdisc (tc size units); the kernel default is the device queue length times its MTU.', type: raw}
+      vqs:
+        description:
+          - The virtual queues, each a RED queue.
+          - Facts show the burst and bandwidth as one set with avpkt C(1000b) that gives the kernel its numbers
+            (Wlog, Scell_log); comparisons are on those numbers.
+        type: list
+        elements: dict
+        suboptions:
+          dp: {description: 'Number of the queue, below O(gred.dps).', type: int}
+          limit: {description: 'Hard limit of the queue (tc size units).', type: raw}
+          min: {description: 'Average queue length (tc size units) where dropping starts.', type: raw}
+          max: {description: 'Average queue length where the drop probability reaches O(gred.vqs[].probability).', type: raw}
+          avpkt: {description: 'Average packet size. Default C(1000b).', type: raw}
+          burst: {description: 'Burst in packets; sets the averaging weight. Default (2 min + max) / (3 avpkt).', type: int}
+          probability: {description: 'Drop probability at O(gred.vqs[].max). Default C(0.02).', type: raw}
+          bandwidth: {description: 'Link rate for the idle decay. Default C(10mbit).', type: raw}
+          prio: {description: 'Priority of the queue with O(gred.grio). Default C(0).', type: int}
+          ecn: {description: 'Mark instead of drop. Default C(false).', type: bool}
+          harddrop: {description: 'Drop, not mark, above O(gred.vqs[].max). Default C(false).', type: bool}
   hfsc:
     description: Options of a C(hfsc) qdisc (O(kind=hfsc)). O(state=replaced) returns omitted ones to the kernel defaults named.
     type: dict
@@ -233,6 +287,16 @@ options:
         type: raw
       r2q: {description: 'Divisor of a class rate that gives its default quantum. Kernel default C(10).', type: int}
       direct_qlen: {description: 'Length of the queue of unshaped traffic, in packets (default the device queue length).', type: int}
+  mqprio:
+    description:
+      - Options of a C(mqprio) qdisc (O(kind=mqprio)); the device needs as many transmit queues as O(mqprio.queues) use.
+      - The kernel cannot change it in place - a change replaces it.
+    type: dict
+    suboptions:
+      num_tc: {description: 'Number of traffic classes (1-16).', type: int}
+      map: {description: 'Traffic class of each packet priority (up to 16; the ones not given are 0).', type: list, elements: int}
+      queues: {description: 'Transmit queues of each traffic class as C(count@offset) (C(2@0)), one per class.', type: list, elements: str}
+      hw: {description: 'Offload the classes to the device; C(false) is the software mode. Default C(false).', type: bool}
   netem:
     description: Options of a C(netem) qdisc (O(kind=netem)). O(state=replaced) returns omitted ones to the kernel defaults named.
     type: dict
@@ -283,6 +347,26 @@ options:
         description: '16 band numbers, one per packet priority. Kernel default C(1 2 2 2 1 2 0 0 1 1 1 1 1 1 1 1).'
         type: list
         elements: int
+  red:
+    description:
+      - Options of a C(red) qdisc (O(kind=red)); sizes in tc units.
+      - Facts show the burst and bandwidth as one set with avpkt C(1000b) that gives the kernel its numbers
+        (Wlog, Scell_log); comparisons are on those numbers.
+    type: dict
+    suboptions:
+      limit: {description: 'Hard queue limit (tc size units).', type: raw}
+      min: {description: 'Average queue length (tc size units) where marking or dropping starts; at most O(red.max).', type: raw}
+      max: {description: 'Average queue length (tc size units) where the probability of marking or dropping reaches O(red.probability).', type: raw}
+      avpkt: {description: 'Average packet size (tc size units). Default C(1000b).', type: raw}
+      burst:
+        description: 'Packets a burst may bring before the average reaches O(red.min); sets the averaging weight. Default (2 min + max) / (3 avpkt).'
+        type: int
+      probability: {description: 'Marking or dropping probability at O(red.max), above 0 and below 1. Default C(0.02).', type: raw}
+      bandwidth: {description: 'Link rate (tc rate units) for the decay of the average while idle. Default C(10mbit).', type: raw}
+      ecn: {description: 'Mark ECN-capable packets instead of dropping them. Default C(false).', type: bool}
+      harddrop: {description: 'Drop, not mark, above O(red.max). Default C(false).', type: bool}
+      adaptive: {description: 'Adapt the probability to keep the average between min and max (Adaptive RED). Default C(false).', type: bool}
+      nodrop: {description: 'With O(red.ecn), never drop a packet that cannot be marked. Default C(false).', type: bool}
   sfb:
     description: Options of a C(sfb) qdisc (O(kind=sfb)). O(state=replaced) returns omitted ones to the kernel defaults named.
     type: dict
@@ -310,6 +394,32 @@ options:
     type: dict
     suboptions:
       limit: {description: 'The tc C(limit) option. Kernel default C(64).', type: int}
+  taprio:
+    description:
+      - Options of a C(taprio) qdisc (O(kind=taprio)), in software mode; the device needs as many transmit queues as
+        O(taprio.queues) use. Times are nanoseconds, as tc takes them.
+      - A change replaces it (the kernel keeps the traffic classes and the clock of a running schedule).
+    type: dict
+    suboptions:
+      num_tc: {description: 'Number of traffic classes (1-16).', type: int}
+      map: {description: 'Traffic class of each packet priority (up to 16; the ones not given are 0).', type: list, elements: int}
+      queues: {description: 'Transmit queues of each traffic class as C(count@offset), one per class.', type: list, elements: str}
+      base_time: {description: 'Start of the schedule, nanoseconds of O(taprio.clockid). Default C(0).', type: int}
+      cycle_time: {description: 'Length of a cycle in nanoseconds (default the sum of the intervals).', type: int}
+      cycle_time_extension: {description: 'Nanoseconds the last entry of a cycle may be extended by at a schedule change.', type: int}
+      clockid: {description: 'Clock of the schedule.', type: str, choices: [CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_TAI]}
+      schedule:
+        description: 'The gate control list, in order.'
+        type: list
+        elements: dict
+        suboptions:
+          command:
+            description: 'C(S) sets the gates; C(H) (set and hold) and C(R) (set and release) are for frame preemption.'
+            type: str
+            choices: [H, R, S]
+            default: S
+          gates: {description: 'Bit mask of the traffic classes whose gates are open, hexadecimal as tc reads it (C(3)).', type: raw}
+          interval: {description: 'Duration of the entry in nanoseconds.', type: int}
   tbf:
     description: Options of a C(tbf) qdisc (O(kind=tbf)).
     type: dict
@@ -368,6 +478,57 @@ EXAMPLES = r'''
         handle: '20:'
         kind: fq_codel
       - kind: clsact
+
+- name: RED on eth1 with ECN marking (sizes in tc units; burst, probability and bandwidth as tc defaults them)
+  nlink.netlink.nl_qdisc:
+    dev: eth1
+    handle: '1:'
+    kind: red
+    red:
+      limit: 400kb
+      min: 30kb
+      max: 90kb
+      avpkt: 1000
+      bandwidth: 100mbit
+      ecn: true
+
+- name: GRED with three virtual queues, priority buffer mode (the setup and each queue in one task)
+  nlink.netlink.nl_qdisc:
+    dev: eth1
+    handle: '1:'
+    kind: gred
+    gred:
+      default: 2
+      grio: true
+      vqs:
+        - {dp: 0, prio: 1, limit: 60kb, min: 15kb, max: 45kb}
+        - {dp: 1, prio: 2, limit: 60kb, min: 15kb, max: 45kb, probability: 0.05}
+        - {dp: 2, prio: 3, limit: 60kb, min: 10kb, max: 30kb, probability: 0.1}
+
+- name: Time-aware shaping (taprio, software mode) on a device with 4 transmit queues
+  nlink.netlink.nl_qdisc:
+    dev: eth2
+    handle: '1:'
+    kind: taprio
+    taprio:
+      num_tc: 3
+      map: [2, 2, 1, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+      queues: ['1@0', '1@1', '2@2']
+      base_time: 1000000000
+      clockid: CLOCK_TAI
+      schedule:
+        - {command: S, gates: '1', interval: 300000}
+        - {command: S, gates: '6', interval: 700000}
+
+- name: Three traffic classes over 8 transmit queues (mqprio, software mode)
+  nlink.netlink.nl_qdisc:
+    dev: eth2
+    handle: '1:'
+    kind: mqprio
+    mqprio:
+      num_tc: 3
+      map: [2, 2, 1, 0]
+      queues: ['2@0', '2@2', '4@4']
 
 - name: Remove the root qdisc of eth1 (the device gets its default back)
   nlink.netlink.nl_qdisc:

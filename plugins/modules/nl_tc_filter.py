@@ -19,7 +19,9 @@ description:
     C(800::800), C(800::801), ...). A filter declared B(without) O(handle) is the only filter at its
     priority - re-applying finds it whatever number the kernel gave it, and changing it replaces the whole
     priority. Give O(handle) to keep several filters at one priority (required for O(kind=fw), whose handle
-    is the firewall mark).
+    is the firewall mark, and for O(kind=flow), which the kernel refuses to create without one). A
+    O(kind=route) filter without O(handle) gets the one the kernel builds from its O(route.to),
+    O(route.from) or O(route.fromif), as C(tc) computes it.
   - A changed filter is deleted and added again (the kernel cannot change a u32 selector, a kind or a
     protocol in place); traffic is unclassified between the two steps.
   - With O(config), the top-level O(dev) (and optionally O(parent)) is the scope - O(state=overridden)
@@ -32,11 +34,21 @@ extends_documentation_fragment:
 options:
   dev:
     description:
-      - The device. Required for each filter; at the top level with O(config), the purge scope.
+      - The device. Each filter has O(dev) (with O(parent)) or O(block); at the top level with O(config),
+        the purge scope.
     type: str
+  block:
+    description:
+      - A shared filter block's index, instead of O(dev) and O(parent) - the block an ingress or clsact qdisc
+        shares (M(nlink.netlink.nl_qdisc)'s O(nlink.netlink.nl_qdisc#module:ingress_block) and
+        O(nlink.netlink.nl_qdisc#module:egress_block)); every device on the block sees its filters (C(tc filter
+        add block N)).
+      - At the top level with O(config), the purge scope (the filters of that block).
+    type: int
   parent:
     description:
-      - Where the filter attaches - V(ingress) or V(egress) (the blocks of a clsact qdisc; V(ingress) is also
+      - Where the filter attaches (required with O(dev)) - V(ingress) or V(egress) (the blocks of a clsact
+        qdisc; V(ingress) is also
         the block of an ingress qdisc, as is C(ffff:)), V(root) (the device's root qdisc), or a qdisc or
         class handle such as C(1:) or C(1:10).
       - At the top level with O(config), narrows the purge scope to this parent.
@@ -91,15 +103,38 @@ options:
         description: Only in hardware.
         type: bool
   bpf:
-    description: Options of O(kind=bpf), a classic BPF program.
+    description:
+      - Options of O(kind=bpf) - one program from O(bpf.bytecode) (classic BPF), O(bpf.object) (eBPF) or
+        O(bpf.pinned) (eBPF).
+      - An eBPF filter reads back as the kernel reports it - C(name) (tc's C(FILE:[SECTION]) or
+        C(PIN:[*fsobj])) and C(tag), a hash of the program's instructions (SHA-1, SHA-256 from Linux 6.18)
+        computed from the object without loading it - so a re-run, or check mode, loads nothing when the
+        attached program is the declared one. The object's path is not in the kernel - gathered filters
+        show C(name) and C(tag) only.
     type: dict
     suboptions:
       bytecode:
         description:
           - The program as tc's C(bytecode) reads it, C(N,code jt jf k,...) (what C(bpf_asm -c) or
             C(tcpdump -ddd) print, lines joined by commas).
-          - eBPF object files and pinned programs are not supported yet.
         type: str
+      object:
+        description:
+          - An eBPF ELF object file (C(clang -O2 -target bpf -c prog.c)), loaded as a tc classifier
+            (C(BPF_PROG_TYPE_SCHED_CLS)) with its C(license) section, like C(tc ... bpf obj FILE sec SECTION).
+          - Only self-contained programs load - no maps, no global data, no calls into other sections, no
+            CO-RE (BTF) relocations. An object whose section needs a relocation is refused with the section
+            and the relocation named; BTF is not loaded.
+          - One program per section.
+        type: path
+      section:
+        description: The section of O(bpf.object) holding the program (default V(classifier), as tc's).
+        type: str
+      pinned:
+        description:
+          - A program pinned on a bpffs (C(/sys/fs/bpf/prog)), of type C(sched_cls), attached as
+            C(tc ... bpf pinned PATH) attaches it.
+        type: path
       direct_action:
         description: The program's return value is the verdict (tc's C(da)).
         type: bool
@@ -136,15 +171,48 @@ options:
         description: The class.
         type: str
   basic:
-    description: Options of O(kind=basic) (ematches are not supported yet - it matches every packet).
+    description: Options of O(kind=basic) (without O(basic.match) it matches every packet).
     type: dict
     suboptions:
       classid:
         description: The class.
         type: str
+      match:
+        description:
+          - Extended matches (ematches) - a list of items, each one of C(cmp), C(u32), C(meta), C(nbyte) (a
+            dictionary of its options, below) or C(container) (a list of items of its own - parentheses).
+          - Every item after the first has C(relation) V(and) or V(or) (its relation to the item before); the
+            first has none. C(invert=true) negates an item. The kernel evaluates left to right and stops at
+            the first item that decides (no precedence between V(and) and V(or) - group with C(container)).
+          - C(cmp) compares a field of the packet - C(layer) (V(link) (default), V(network), V(transport)),
+            C(align) (V(u8), V(u16), V(u32) (default); the field's width), C(offset) (bytes from the layer's
+            start), C(mask) (default all bits), C(op) (V(eq) (default), V(gt), V(lt)), C(value) (required),
+            C(trans) (the kernel reads the field in network byte order; V(true) swaps it once more, for a
+            little-endian field).
+          - C(u32) matches a 32-bit word of the network header - C(value), C(mask) and C(at) (its byte offset),
+            with C(align) V(u8) or V(u16) for a narrower field at any offset of that width, C(nexthdr=true) to
+            count C(at) from the next header. Reads back as the whole word (V(u8) at 9 is mask C(0x00ff0000)
+            at 8).
+          - C(meta) compares packet or socket metadata - C(id) (a TCF_META_ID_* name in lower case -
+            V(nfmark) (also V(mark), V(nf_mark)), V(priority), V(protocol), V(vlan_tag) (V(vlan)), V(dev),
+            V(tcindex), V(pktlen), V(rtiif), V(sk_family), V(sk_rcv_qlen), ...; tc's names are accepted and
+            read back as the header's), C(op) (V(eq), V(gt), V(lt)), C(value) (a number; a name for V(dev) and
+            V(sk_bound_if)), C(mask), C(shift). Ids tc has no name for (V(rxhash), V(sk_prio), ...) are not
+            offered.
+          - C(nbyte) matches bytes - C(pattern) (text) or C(hex) (bytes), at C(layer) and C(offset).
+          - Read back, an ematch the module cannot decode (another kind, such as text or ipset) shows as
+            C({kind, raw}) (its kind number and bytes in hexadecimal); it cannot be declared.
+          - The kernel loads the module of each kind (em_cmp, em_u32, em_meta, em_nbyte) on demand.
+        type: list
+        elements: dict
   cgroup:
-    description: O(kind=cgroup) has no options of its own (classification by the socket's net_cls cgroup).
+    description: Options of O(kind=cgroup) (classification by the socket's net_cls cgroup).
     type: dict
+    suboptions:
+      match:
+        description: Extended matches that must hold as well, as in O(basic.match).
+        type: list
+        elements: dict
   route:
     description: Options of O(kind=route) (route realms).
     type: dict
@@ -616,7 +684,10 @@ options:
             description: The cycle extension (default 0).
             type: str
 notes:
-  - Not supported yet - basic and cgroup ematches, eBPF objects and pinned programs, shared blocks.
+  - Not supported yet - the text, ipset, ipt and canid ematches; eBPF programs that need maps or relocations.
+  - C(tc) 6.1 parses a C(match) expression only when another word follows it, and sends a V(dev) or
+    V(sk_bound_if) meta comparison with a name in a form the kernel refuses; the rendered commands put
+    C(match) first, but a basic filter without classid and actions (or a name comparison) does not replay.
 '''
 
 EXAMPLES = r'''
@@ -668,6 +739,54 @@ EXAMPLES = r'''
     actions:
       - kind: police
         police: {rate: 10mbit, burst: 64kb, exceed: drop}
+
+- name: TCP, or anything marked 5 that is not priority 3, to class 1:10 (basic with ematches)
+  nlink.netlink.nl_tc_filter:
+    dev: eth0
+    parent: '1:'
+    priority: 20
+    handle: '1'
+    protocol: ip
+    kind: basic
+    basic:
+      classid: '1:10'
+      match:
+        - cmp: {layer: network, align: u8, offset: 9, value: 6}
+        - relation: or
+          container:
+            - meta: {id: mark, value: 5}
+            - relation: and
+              invert: true
+              meta: {id: priority, value: 3}
+
+- name: Drop what sockets of a net_cls cgroup send to port 53 (cgroup with an ematch)
+  nlink.netlink.nl_tc_filter:
+    dev: eth0
+    parent: '1:'
+    priority: 21
+    handle: '1'
+    kind: cgroup
+    cgroup:
+      match:
+        - cmp: {layer: transport, align: u16, offset: 2, value: 53}
+    actions:
+      - kind: gact
+        gact: {action: drop}
+
+- name: An eBPF classifier from an object file, its return value the verdict
+  nlink.netlink.nl_tc_filter:
+    dev: eth0
+    parent: egress
+    priority: 3
+    kind: bpf
+    bpf: {object: /usr/local/lib/bpf/prog.o, section: classifier, direct_action: true}
+
+- name: A pinned eBPF program on a shared block (clsact qdiscs with ingress_block 7)
+  nlink.netlink.nl_tc_filter:
+    block: 7
+    priority: 1
+    kind: bpf
+    bpf: {pinned: /sys/fs/bpf/tc/ingress_guard, direct_action: true}
 
 - name: Show what would be done, as tc commands
   nlink.netlink.nl_tc_filter:

@@ -211,19 +211,6 @@ for _path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__fil
 # Known failures the test VM (Debian 6.12) found in cases written without it, each a strict xfail of the one
 # test CI runs there (NLINK_VM_CONFORMANCE=subset): fix the module (or the read-back), then drop the line.
 KNOWN_VM_FAILURES = {
-    'nl_qdisc:hhf': 'hh_limit 1024 is not taken (the kernel keeps 2048)',
-    'nl_qdisc:ets': 'the kernel wants NLA_F_NESTED on TCA_OPTIONS for ets, which the module does not set yet',
-    'nl_qdisc:fq_pie': 'the kernel wants NLA_F_NESTED on TCA_OPTIONS for fq_pie, which the module does not set yet',
-    'nl_qdisc:hfsc': 'iproute2 6.1 prints invalid JSON for hfsc (tc -j qdisc show): the read-back fails',
-    'nl_qdisc:multiq-mq': 'the kernel refuses the multiq/mq setup with EINVAL',
-    'nl_tc_class:ets-bands': "the kernel wants NLA_F_NESTED on the ets class's TCA_OPTIONS, which the module does not set yet",
-    'nl_tc_filter:matchall-mpls-tunnel-key-ct': 'the kernel wants NLA_F_NESTED on the mpls/tunnel_key/ct action options, which the module does not set yet',
-    'nl_tc_filter:matchall-ctinfo-gate': 'the kernel wants NLA_F_NESTED on the ctinfo/gate action options, which the module does not set yet',
-    'nl_tc_filter:basic-route-flow': 'the kernel says "Creating with handle of 0 is invalid": these kinds need a handle',
-    'nl_tc_filter:matchall-connmark-simple-sample': 'the kernel answers ERANGE for this action set',
-    'nl_tc_filter:fw': 'iproute2 6.1 prints invalid JSON for fw filters: the read-back fails',
-    'nl_tc_filter:matchall-pedit-skbmod': 'iproute2 6.1 prints invalid JSON for pedit: the read-back fails',
-    'nl_route:mpls-encap': 'ip -j -d route show does not show the route with its MPLS encap as the case expects',
 }
 for _case in CASES:
     if '%s:%s' % (_case.module, _case.id) in KNOWN_VM_FAILURES:

@@ -7,6 +7,11 @@ stays still). v0 carries 192.0.2.1/24 and 2001:db8::1/64, so gateways in them ar
 need a carrier: that case turns IPv6 off in its namespace and brings v1 up.
 """
 
+import json
+import os
+import subprocess
+import sys
+
 from harness import BulkCase, Case, ErrorCase, Purge
 
 VETH = ['ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02',
@@ -19,6 +24,9 @@ T100_6 = 'ip -j -d -6 route show table 100'
 LOCAL4 = 'ip -j -d route show table local'
 LOCAL6 = 'ip -j -d -6 route show table local'
 NEXTHOPS = 'ip -j nexthop show'
+# iproute2 6.1 prints an MPLS encap's labels under "dst" too, after the route's own dst, and plain JSON keeps
+# the last: this readback (ip_json below) keeps both, the encap's as "encap_dst"
+MAIN4_ENCAP = '%s %s ip -d route show table main' % (sys.executable, os.path.abspath(__file__))
 
 
 def routes(command, *subsets):
@@ -243,8 +251,10 @@ CASES = [
          apply={'dst': '10.150.0.0/24', 'gateway': '192.0.2.2', 'encap': {'type': 'mpls', 'labels': [100, 200]}},
          change={'dst': '10.150.0.0/24', 'gateway': '192.0.2.2', 'encap': {'type': 'mpls', 'labels': [300],
                                                                            'ttl': 9}},
-         readback=[MAIN4],
-         expect=routes(MAIN4, {'dst': '10.150.0.0/24', 'encap': 'mpls'})),
+         readback=[MAIN4_ENCAP],
+         expect=routes(MAIN4_ENCAP, {'dst': '10.150.0.0/24', 'encap': 'mpls', 'encap_dst': '100/200',
+                                     'gateway': '192.0.2.2'}),
+         notes='ip -j prints the label stack as a second "dst": read back with both kept'),
 ]
 
 ERROR_CASES = [
@@ -290,3 +300,18 @@ BULK_CASES = [
 def _no_metrics(raw, dst):
     route = next(r for r in raw if r['dst'] == dst)
     assert 'metrics' not in route, route
+
+
+def ip_json(args):
+    """`ip -j ARGS` as JSON, a key repeated in one object (an MPLS encap's "dst") kept as "encap_KEY"."""
+    def pairs(items):
+        out = {}
+        for key, value in items:
+            out['encap_' + key if key in out else key] = value
+        return out
+    text = subprocess.run(['ip', '-j'] + args, capture_output=True, text=True, check=True).stdout
+    return json.loads(text, object_pairs_hook=pairs) if text.strip() else []
+
+
+if __name__ == '__main__' and sys.argv[1:2] == ['ip']:
+    print(json.dumps(ip_json(sys.argv[2:])))

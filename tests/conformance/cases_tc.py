@@ -5,12 +5,15 @@
 Setups follow cases.py: v0 up, its peer v1 down. The host kernel has htb, tbf, the fifos, ingress,
 clsact and mq; the other kinds are modules (`needs` sch_<kind>) that run in the test VM.
 
-iproute2 6.1 prints `tc class show` as text even with -j; run as a script, this file is the readback
-command that turns it into JSON (`python cases_tc.py classes DEV`, inside the namespace).
+iproute2 6.1 prints `tc class show` as text even with -j, and some kinds' options as text inside its JSON
+(hfsc and multiq qdiscs, fw filters, the skbmod action); run as a script, this file is the readback command
+that turns them into JSON (`python cases_tc.py classes DEV`, `python cases_tc.py json TC-ARGS...`, inside
+the namespace).
 """
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -21,6 +24,8 @@ VETH = ['ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address
 QDISCS = 'tc -j -d qdisc show dev v0'
 QDISCS_ALL = 'tc -j -d qdisc show'
 CLASSES = '%s %s classes v0' % (sys.executable, os.path.abspath(__file__))
+# `tc -j -d qdisc show dev v0` for the kinds whose options tc 6.1 prints as text in its JSON (see tc_json)
+QDISCS_REPAIRED = '%s %s json -d qdisc show dev v0' % (sys.executable, os.path.abspath(__file__))
 HTB_ROOT = VETH + ['tc qdisc add dev v0 root handle 1: htb default 10']
 HTB_CLASSES = HTB_ROOT + ['tc class add dev v0 parent 1: classid 1:10 htb rate 10mbit',
                           'tc class add dev v0 parent 1: classid 1:20 htb rate 20mbit']
@@ -34,12 +39,13 @@ def module(kind):
     return {'kernel_module': 'sch_%s' % kind}
 
 
-def vm_case(kind, apply_options, change_options, expect_options, handle='1:', notes=''):
+def vm_case(kind, apply_options, change_options, expect_options, handle='1:', notes='', readback=QDISCS):
     """A root qdisc of a kind the host may lack: apply, then change its options in place."""
     args = {'dev': 'v0', 'handle': handle, 'kind': kind}
     return Case(kind, 'nl_qdisc', setup=VETH, needs=module(kind),
                 apply=dict(args, **{kind: apply_options}), change=dict(args, **{kind: change_options}),
-                readback=[QDISCS], expect=qdisc(kind=kind, handle=handle, options=expect_options), notes=notes)
+                readback=[readback], expect={readback: [dict(kind=kind, handle=handle, options=expect_options)]},
+                notes=notes)
 
 
 CASES = [
@@ -115,7 +121,8 @@ CASES = [
             {'bandwidth': 12500000, 'diffserv': 'diffserv4'}),
     vm_case('skbprio', {'limit': 80}, {'limit': 90}, {'limit': 80}),
     vm_case('sfb', {'limit': 500, 'max': 30}, {'limit': 600, 'target': 25}, {'limit': 500, 'max': 30}),
-    vm_case('hfsc', {'default': 20}, {'default': 30}, {'default': '0x20'}),
+    vm_case('hfsc', {'default': 20}, {'default': 30}, {'default': '20'}, readback=QDISCS_REPAIRED,
+            notes='tc 6.1 prints the options as text in its JSON: read back repaired (tc_json)'),
     vm_case('ets', {'bands': 3, 'strict': 1, 'quanta': [3000, 2000]}, {'bands': 3, 'strict': 1, 'quanta': [4000, 1000]},
             {'bands': 3, 'strict': 1}),
     vm_case('cbs', {'hicredit': 30, 'locredit': -1470, 'idleslope': 20000, 'sendslope': -980000},
@@ -126,10 +133,13 @@ CASES = [
          change={'dev': 'v0', 'config': [{'handle': '1:', 'kind': 'qfq'}]},
          readback=[QDISCS], expect=qdisc(kind='drr', handle='1:'),
          notes='no options; neither can change: another kind means delete and create'),
-    Case('multiq-mq', 'nl_qdisc', setup=VETH, needs={'kernel_module': 'sch_multiq'},
+    Case('multiq-mq', 'nl_qdisc', needs={'kernel_module': 'sch_multiq'},
+         setup=['ip link add v0 numtxqueues 4 numrxqueues 4 type veth peer name v1', 'ip link set v0 up'],
          apply={'dev': 'v0', 'handle': '1:', 'kind': 'multiq'},
          change={'dev': 'v0', 'handle': '1:', 'kind': 'pfifo_fast'},
-         readback=[QDISCS], expect=qdisc(kind='multiq', handle='1:')),
+         readback=[QDISCS_REPAIRED], expect={QDISCS_REPAIRED: [{'kind': 'multiq', 'handle': '1:',
+                                                                'options': {'bands': '4/4'}}]},
+         notes='multiq wants a multiqueue device (one band per transmit queue)'),
 
     # -- nl_tc_class ----------------------------------------------------------------------------------
     Case('htb-classes', 'nl_tc_class', setup=HTB_ROOT,
@@ -239,5 +249,45 @@ def class_json(dev):
     return classes
 
 
+def tc_json(args):
+    """`tc -j ARGS` as JSON, where iproute2 6.1 breaks it: options printed as `"options":{default 20 }`
+    (hfsc, multiq, fw) become their `name value` pairs as strings; when the JSON is still broken (the skbmod
+    action prints text in the middle of it), filters are read from `tc ARGS` text instead: each filter's
+    head line (protocol, pref, kind, chain, handle), its actions left out."""
+    def run(words):
+        return subprocess.run(['tc'] + words, capture_output=True, text=True, check=True).stdout
+
+    def pairs(match):
+        words = match.group(1).split()
+        return '"options":' + json.dumps(dict(zip(words[::2], words[1::2])))
+
+    text = run(['-j'] + args)
+    for attempt in (text, re.sub(r'"options":\{([^"{}][^{}]*)\}', pairs, text)):
+        try:
+            return json.loads(attempt) if attempt.strip() else []
+        except ValueError:
+            continue
+    if 'filter' not in args:
+        raise ValueError('tc -j %s printed invalid JSON: %s' % (' '.join(args), text))
+    filters = []
+    for line in run(args).splitlines():
+        words = line.split()
+        if line[:1].isspace() or words[:1] != ['filter']:
+            continue
+        entry, index = {}, 1
+        while index < len(words):
+            if words[index] in ('parent', 'protocol', 'pref', 'chain', 'handle', 'dev') and index + 1 < len(words):
+                value = words[index + 1]
+                entry[words[index]] = int(value) if words[index] in ('pref', 'chain') else value
+                index += 2
+                continue
+            entry.setdefault('kind', words[index])
+            index += 1
+        filters.append(entry)
+    return filters
+
+
 if __name__ == '__main__' and sys.argv[1:2] == ['classes']:
     print(json.dumps(class_json(sys.argv[2])))
+elif __name__ == '__main__' and sys.argv[1:2] == ['json']:
+    print(json.dumps(tc_json(sys.argv[2:])))

@@ -7,6 +7,9 @@ kinds and actions are modules the host lacks (`needs=`): they run in the test VM
 `tc -j -d filter show` (without -s: action timers would differ between runs).
 """
 
+import os
+import sys
+
 from harness import Case, ErrorCase, Purge
 
 VETH = ['ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02',
@@ -16,6 +19,10 @@ HTB = VETH + ['tc qdisc add dev v0 root handle 1: htb default 10']
 INGRESS = 'tc -j -d filter show dev v0 ingress'
 EGRESS = 'tc -j -d filter show dev v0 egress'
 ROOT = 'tc -j -d filter show dev v0 parent 1:'
+# tc 6.1 prints fw's options and the skbmod action as text in its JSON: cases_tc.py's tc_json repairs it
+TC_JSON = '%s %s json' % (sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cases_tc.py'))
+ROOT_REPAIRED = TC_JSON + ' -d filter show dev v0 parent 1:'
+INGRESS_REPAIRED = TC_JSON + ' -d filter show dev v0 ingress'
 ALL_DROP = '1,6 0 0 2'
 U32_ANY = [{'u32': {'value': 0, 'mask': 0, 'at': 0}}]
 
@@ -37,11 +44,11 @@ def filters(*expected):
     return list(expected)
 
 
-def vm_matchall(case_id, actions, change_actions, needs):
+def vm_matchall(case_id, actions, change_actions, needs, readback=INGRESS):
     return Case(case_id, 'nl_tc_filter', setup=CLSACT,
                 apply=on('ingress', 1, 'all', kind='matchall', actions=actions),
                 change=on('ingress', 1, 'all', kind='matchall', actions=change_actions),
-                readback=[INGRESS], expect={INGRESS: [{'kind': 'matchall', 'pref': 1}]},
+                readback=[readback], expect={readback: [{'kind': 'matchall', 'pref': 1}]},
                 needs={'kernel_module': ['cls_matchall'] + needs})
 
 
@@ -125,16 +132,18 @@ CASES = [
     Case('fw', 'nl_tc_filter', setup=HTB,
          apply=on('1:', 7, handle='5', kind='fw', fw={'classid': '1:5'}),
          change=on('1:', 7, handle='5', kind='fw', fw={'classid': '1:6'}),
-         readback=[ROOT], expect={ROOT: filters({'kind': 'fw', 'pref': 7})}, needs={'kernel_module': 'cls_fw'}),
+         readback=[ROOT_REPAIRED], expect={ROOT_REPAIRED: filters({'kind': 'fw', 'pref': 7, 'options': {'handle': '0x5'}})},
+         needs={'kernel_module': 'cls_fw'}),
     Case('basic-route-flow', 'nl_tc_filter', setup=HTB,
          apply={'dev': 'v0', 'parent': '1:', 'config': [
              on('1:', 8, kind='basic', basic={'classid': '1:8'}),
              on('1:', 9, kind='route', route={'to': 10, 'classid': '1:9'}),
-             on('1:', 11, kind='flow', flow={'keys': ['src', 'dst'], 'divisor': 16, 'baseclass': '1:100'})]},
+             on('1:', 11, handle='1', kind='flow', flow={'keys': ['src', 'dst'], 'divisor': 16, 'baseclass': '1:100'})]},
          change={'dev': 'v0', 'parent': '1:', 'config': [on('1:', 8, kind='basic', basic={'classid': '1:80'})]},
          readback=[ROOT], expect={ROOT: filters({'kind': 'basic', 'pref': 8}, {'kind': 'route', 'pref': 9},
                                                 {'kind': 'flow', 'pref': 11})},
-         needs={'kernel_module': ['cls_basic', 'cls_route', 'cls_flow']}),
+         needs={'kernel_module': ['cls_basic', 'cls_route', 'cls_flow']},
+         notes='basic gets a handle from the kernel, route one built from its options (as tc does); flow needs one'),
     # -- flower and the later actions: modules the host lacks (cls_flower, act_police, ...) -------------------
     Case('flower-ip', 'nl_tc_filter', setup=CLSACT,
          apply=on('ingress', 2, **flower(ip_proto='tcp', dst_ip='10.0.0.0/8', src_ip='192.0.2.1', dst_port=80,
@@ -172,7 +181,7 @@ CASES = [
                                                       {'field': 'tcp.dport', 'value': 8080}]}},
                  {'kind': 'skbmod', 'skbmod': {'dmac': '02:00:00:00:00:09', 'etype': '0x88b5'}}],
                 [{'kind': 'pedit', 'pedit': {'keys': [{'field': 'ip.ttl', 'cmd': 'add', 'value': 255}]}},
-                 {'kind': 'skbmod', 'skbmod': {'swapmac': True}}], ['act_pedit', 'act_skbmod']),
+                 {'kind': 'skbmod', 'skbmod': {'swapmac': True}}], ['act_pedit', 'act_skbmod'], INGRESS_REPAIRED),
     vm_matchall('matchall-ctinfo-gate',
                 [{'kind': 'ctinfo', 'ctinfo': {'zone': 2, 'dscp_mask': '0xfc000000', 'dscp_statemask': '0x01000000'}},
                  {'kind': 'gate', 'gate': {'entries': [{'gate': 'open', 'interval': '200ms'},
@@ -207,4 +216,7 @@ ERROR_CASES = [
     ErrorCase('mirred-to-nowhere', 'nl_tc_filter', setup=CLSACT,
               args=on('ingress', 1, **dict(u32(match=U32_ANY), actions=[{'kind': 'mirred', 'mirred': {'dev': 'nope'}}])),
               msg_contains=["device 'nope' does not exist"], phase='validation'),
+    ErrorCase('flow-without-handle', 'nl_tc_filter', setup=HTB,
+              args=on('1:', 11, kind='flow', flow={'keys': ['src'], 'divisor': 16, 'baseclass': '1:100'}),
+              msg_contains=['handle: kind flow needs a handle'], phase='validation'),
 ]

@@ -21,8 +21,9 @@ median of --runs runs (the state each needs is set up before each run, untimed):
 
 Wall seconds, peak RSS of the measuring process (for a playbook: the largest process of its tree) and the
 1-minute load average while it ran are recorded: the machine is shared, so load says how far to trust a figure.
-Also measured: the time to import what nl_route imports against `import pyroute2`, and (--others) the engine
-for 10k neighbours and addresses. --quick: sizes 1000,10000, one run, no pyroute2 beyond 10k.
+Also measured: the time to import what nl_route imports against `import pyroute2`, (--others) the engine
+for 10k neighbours and addresses, and (--floors) what Ansible alone costs a task at the largest size: trivial
+modules that read the same src or return facts of nl_facts' size (tests/perf/floors.py). --quick: sizes 1000,10000, one run, no pyroute2 beyond 10k.
 """
 
 import argparse
@@ -213,6 +214,10 @@ class Bench:
         self.setup()
         try:
             self.extra['imports'] = self.imports()
+            if args.floors:  # what Ansible alone costs a task at the largest size (tests/perf/floors.py)
+                import floors
+                print('floors at %d' % max(args.sizes), flush=True)
+                self.extra['floors'] = floors.measure(max(args.sizes), args.runs)
             for size in args.sizes:
                 self.size(size)
             if args.others:
@@ -311,6 +316,8 @@ def main():
     parser.add_argument('--loop-count', type=int, default=1000,
                         help='items the command loop runs (at the smallest size; fewer are scaled up to it)')
     parser.add_argument('--others', action='store_true', help='also the engine for 10k neighbours and addresses')
+    parser.add_argument('--floors', action='store_true',
+                        help='also what Ansible alone costs a task at the largest size (tests/perf/floors.py)')
     parser.add_argument('--output', default=os.path.join(ROOT, 'docs', 'performance.md'))
     parser.add_argument('--json', help='also write the figures as JSON here, as they are taken')
     parser.add_argument('--report-only', metavar='JSON', help='write the report from figures a --json run saved')

@@ -62,19 +62,24 @@ def targets(rows, extra):
     rerun, facts = find(rows, size, 're-run', 'playbook'), find(rows, size, 'facts', 'playbook')
     scoped = find(rows, size, 'scoped', 'engine')
     imports = extra.get('imports', {})
-    lines = ['| target (issue 7, at %d routes) | measured | met |' % size, '|---|---|---|']
+    floors = extra.get('floors') or {}
+    lines = ['| target (issue 7, at %d routes) | measured | met | floor: Ansible alone |' % size, '|---|---|---|---|']
 
-    def line(text, measured, met):
-        lines.append('| %s | %s | %s |' % (text, measured, '–' if met is None else ('yes' if met else '**no**')))
+    def line(text, measured, met, floor=None):
+        found = floors.get(floor)
+        lines.append('| %s | %s | %s | %s |' % (text, measured, '–' if met is None else ('yes' if met else '**no**'),
+                                               '%s: %s' % (floor, both(found)) if found else ''))
 
     def both(row):
         return 'wall %s, cpu %s' % (seconds(row['seconds']), seconds(row['cpu'])) if row else '–'
 
     line('first apply in one nl_route task (`src`) ≤ `ip -batch` (met: by CPU)',
-         'task %s; ip -batch %s' % (both(apply_), both(ip)), apply_['cpu'] <= ip['cpu'] if apply_ and ip else None)
+         'task %s; ip -batch %s' % (both(apply_), both(ip)), apply_['cpu'] <= ip['cpu'] if apply_ and ip else None,
+         'read src')
     line('idempotent re-run ≤ 1 s, changed: false (met: by CPU)', '%s, %s' % (both(rerun), rerun and rerun['note']),
-         rerun['cpu'] <= 1 and rerun['note'] == 'unchanged' if rerun else None)
-    line('gathering them as facts (nl_facts) ≤ 2 s (met: by CPU)', both(facts), facts['cpu'] <= 2 if facts else None)
+         rerun['cpu'] <= 1 and rerun['note'] == 'unchanged' if rerun else None, 'read src')
+    line('gathering them as facts (nl_facts) ≤ 2 s (met: by CPU)', both(facts), facts['cpu'] <= 2 if facts else None,
+         'facts compact')
     netlink = scoped['note'].get('netlink_ms') if scoped and isinstance(scoped['note'], dict) else None
     line('scoped gather of a 100-route table next to the others ≤ 10 ms of netlink time',
          '%s ms (the whole gather in the engine: %s)' % (netlink, seconds(scoped and scoped['seconds'])),
@@ -84,6 +89,25 @@ def targets(rows, extra):
         line('import overhead ≤ `import pyroute2`', 'collection %s (ansible basic, every module: %s) vs pyroute2 %s' % (
             seconds(imports.get('collection')), seconds(imports.get('ansible')), seconds(imports.get('pyroute2'))),
             imports.get('collection', 1e9) <= imports.get('pyroute2', 0))
+    return lines
+
+
+def floor_table(extra):
+    """The floors (tests/perf/floors.py): trivial modules' task times, what no module can go below."""
+    floors = extra.get('floors')
+    if not floors:
+        return []
+    empty = floors.get('empty playbook') or {}
+    lines = ['', '## Floors: what Ansible alone costs a task', '',
+             'tests/perf/floors.py: task times (as above: over an empty playbook, %s wall / %s CPU here) of trivial '
+             'modules that do no netlink work, with data of the size of the targets\' (the routes of the largest '
+             'size).' % (seconds(empty.get('seconds')), seconds(empty.get('cpu'))), '',
+             '| floor | wall | cpu | peak RSS | data (JSON) |', '|---|---:|---:|---:|---:|']
+    for name, found in floors.items():
+        if name != 'empty playbook':
+            data = '%.1f MB' % found['json_mb'] if found.get('json_mb') else '–'
+            lines.append('| %s | %s | %s | %.0f MB | %s |' % (
+                name, seconds(found['seconds']), seconds(found['cpu']), found['rss_mb'], data))
     return lines
 
 
@@ -195,7 +219,7 @@ def write(path, command, rows, extra, machine):
              'routes: IPv4 /32s via a gateway in table 100 of a namespace of the benchmark\'s own; `src` is a '
              'JSON file of `{dst, gateway}` items.' % tuple(empty), '',
              '## Targets', '']
-    lines += targets(rows, extra) + ['', '## Figures'] + tables(rows) + ['', '![chart](%s)' % os.path.basename(svg), '']
+    lines += targets(rows, extra) + floor_table(extra) + ['', '## Figures'] + tables(rows) + ['', '![chart](%s)' % os.path.basename(svg), '']
     if notes:
         lines += [notes, '']
     with open(path, 'w') as handle:

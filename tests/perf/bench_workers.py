@@ -171,8 +171,8 @@ def imports(kind):
         from ansible_collections.nlink.netlink.plugins.module_utils.netlink import engine, module  # noqa: F401  pylint: disable=unused-import
         from ansible_collections.nlink.netlink.plugins.module_utils.netlink import connection, rtnl  # noqa: F401  pylint: disable=unused-import
         from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources import route  # noqa: F401  pylint: disable=unused-import
-        if 'pyroute2' in open(rtnl.__file__).read():  # link_indexes decodes with pyroute2: its import counts
-            from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg  # noqa: F401  pylint: disable=unused-import
+        if 'pyroute2' in sys.modules:
+            raise SystemExit('nl_route imported pyroute2')  # it needs none: link_indexes reads links with struct
     elif kind == 'pyroute2':
         import pyroute2  # noqa: F401  pylint: disable=unused-import
         from pyroute2 import IPRoute  # noqa: F401  pylint: disable=unused-import

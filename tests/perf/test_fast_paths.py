@@ -40,6 +40,21 @@ def test_item_validator_gives_what_the_argument_spec_gives(resource_cls, item):
     assert fast == (full.validated_parameters, module._readable(full) if full.error_messages else [])
 
 
+NULLS = [  # null means not given (gathered facts carry nulls): what the argument spec gives without them
+    (Route, {'dst': '10.0.0.1/32', 'gateway': '192.0.2.2', 'pref': None, 'metrics': None}),
+    (Route, {'dst': None, 'gateway': '192.0.2.2'}),
+    (Route, {'dst': '10.0.0.0/8', 'metric': None, 'onlink': 'yes'}),
+    (Route, {'dst': '10.0.0.0/8', 'nexthops': [{'gateway': '192.0.2.2', 'dev': None}]}),
+]
+
+
+@pytest.mark.parametrize('resource_cls, item', NULLS, ids=lambda x: getattr(x, '__name__', None) or str(x))
+def test_item_validator_leaves_nulls_out_as_the_module_does(resource_cls, item):
+    full = module.item_validator(resource_cls).validate(module.given(item))
+    fast = module.ItemValidator(resource_cls).validate(dict(item))
+    assert fast == (full.validated_parameters, module._readable(full) if full.error_messages else [])
+
+
 ROUTES = [
     {'dst': '10.0.0.%d/32' % i, 'gateway': '192.0.2.2'} for i in range(1, 4)
 ] + [
@@ -103,3 +118,37 @@ def test_results_below_the_limit_are_whole_and_have_no_counts():
     assert 'counts' not in result and len(result['commands']) == engine.RESULT_OBJECTS_LIMIT
     again = engine.run(Many(wants), 'merged', wants, False, False)
     assert (again['changed'], again['commands'], len(again['after'])) == (False, [], engine.RESULT_OBJECTS_LIMIT)
+
+
+GATHERED = [  # routes in the full shape Route.item_of gives (nl_route's `gathered`)
+    dict(dst='10.0.0.1/32', family='inet', table='100', metric=0, tos=0, type='unicast', scope='global',
+         protocol='static', gateway='192.0.2.2', dev='v0', prefsrc='', onlink=False, nexthops=[], nhid=0, metrics={},
+         encap={}, pref=None),
+    dict(dst='192.0.2.0/24', family='inet', table='main', metric=0, tos=0, type='unicast', scope='link',
+         protocol='kernel', gateway='', dev='v0', prefsrc='192.0.2.1', onlink=False, nexthops=[], nhid=0,
+         metrics={}, encap={}, pref=None),
+    dict(dst='203.0.113.0/24', family='inet', table='7', metric=5, tos=4, type='blackhole', scope='global',
+         protocol='boot', gateway='', dev='', prefsrc='', onlink=False, nexthops=[], nhid=0, metrics={'mtu': 1400},
+         encap={}, pref=None),
+    dict(dst='2001:db8::1/128', family='inet6', table='local', metric=0, tos=0, type='local', scope='global',
+         protocol='kernel', gateway='', dev='v0', prefsrc='', onlink=False, nexthops=[], nhid=0, metrics={},
+         encap={}, pref='medium'),
+    dict(dst='2001:db8:5::/64', family='inet6', table='main', metric=1024, tos=0, type='unicast', scope='global',
+         protocol='static', gateway='', dev='', prefsrc='', onlink=False, nhid=0, metrics={}, encap={}, pref='high',
+         nexthops=[{'gateway': 'fe80::1', 'dev': 'v0', 'weight': 1, 'onlink': False},
+                   {'gateway': 'fe80::2', 'dev': 'v1', 'weight': 2, 'onlink': False}]),
+]
+
+
+@pytest.mark.parametrize('state', ['merged', 'replaced'])
+@pytest.mark.parametrize('have', GATHERED, ids=lambda have: have['dst'])
+def test_compact_route_facts_given_back_are_the_same_route(monkeypatch, state, have):
+    from ansible_collections.nlink.netlink.plugins.module_utils.netlink import facts, rtnl
+    monkeypatch.setattr(rtnl, 'link_indexes', lambda conn: {'v0': 3, 'v1': 2})
+    compact = facts.compact_route(dict(have))
+    assert 'family' not in compact and len(compact) < len(have)
+    resource = Route(None, {'table': None, 'dev': None, 'protocol': None, 'family': None})
+    want = resource.normalize(module.ItemValidator(Route).validate(dict(compact))[0])
+    resource.check_request(state, [want])
+    assert resource.key(want) == resource.key(have)
+    assert engine.delta_for(resource, want, have, state == 'replaced') == {}

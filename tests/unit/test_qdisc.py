@@ -244,6 +244,41 @@ def test_an_htb_change_deletes_and_creates_because_htb_cannot_change():
                                                          (tc.RTM_NEWQDISC, 0x400 | 0x100)]
 
 
+def test_hhf_hh_limit_goes_again_in_a_change_after_the_create():
+    """hhf_init() sets hh_limit to 2048 after reading the options: only a change makes it stick."""
+    res, changes = changes_for('merged', [dict(dev='v0', handle='1:', kind='hhf', hhf={'hh_limit': 1024})], [])
+    assert [r[1:] for r in res.requests(changes[0])] == [(tc.RTM_NEWQDISC, 0x400 | 0x100), (tc.RTM_NEWQDISC, 0)]
+    assert res.render(changes[0])[-1] == 'tc -n ns1 qdisc change dev v0 root handle 1: hhf hh_limit 1024'
+    res, changes = changes_for('merged', [dict(dev='v0', handle='1:', kind='hhf', hhf={'limit': 500})], [])
+    assert [r[1:] for r in res.requests(changes[0])] == [(tc.RTM_NEWQDISC, 0x400 | 0x100)]
+
+
+def raw_options(msg):
+    """(type with its flags, payload) of a request's TCA_OPTIONS."""
+    msg['header']['type'] = tc.RTM_NEWQDISC
+    msg.encode()
+    data, offset = bytes(msg.data), 36
+    while offset + 4 <= len(data):
+        length, kind = struct.unpack_from('=HH', data, offset)
+        if kind & 0x3FFF == tc.TCA_OPTIONS:
+            return kind, data[offset + 4:offset + length]
+        offset += (length + 3) & ~3
+    raise AssertionError('no TCA_OPTIONS')
+
+
+# TCA_OPTIONS that are a struct (first), not attributes
+STRUCT_KINDS = ('pfifo', 'bfifo', 'pfifo_head_drop', 'skbprio', 'hfsc', 'sfq', 'prio', 'netem', 'multiq')
+
+
+@pytest.mark.parametrize('case', [c for c in cases() if c['what'] == 'qdisc'], ids=lambda c: c['kind'])
+def test_options_of_attributes_go_flagged_nested(case):
+    """tc flags only ets and fq_pie, whose kernel code refuses a nest without NLA_F_NESTED; the other kinds
+    read theirs either way, so every nest carries it, and a struct never does."""
+    kind = kind_of(case)
+    flags, payload = raw_options(tc.make_tcmsg(kind=case['kind'], options=kind.encode(kind.prepare(case['options'], ''))))
+    assert bool(flags & tc.NLA_F_NESTED) == (case['kind'] not in STRUCT_KINDS)
+
+
 def test_a_fifo_changes_in_place():
     res, changes = changes_for('merged', [dict(dev='v0', parent='1:10', handle='10:', kind='pfifo',
                                                pfifo={'limit': 50})], [HTB, LEAF])

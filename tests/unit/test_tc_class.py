@@ -145,3 +145,18 @@ def test_hfsc_rates_compare_as_the_kernel_reads_them_back():
     assert want['ls'] == {'m1': '0bit', 'd': '0us', 'm2': '20mbit'}
     assert hfsc.same(want, hfsc.decode(hfsc.encode(want)))
     assert not hfsc.same({'ul': want['ls']}, hfsc.decode(hfsc.encode(want)))
+
+
+def test_class_options_go_flagged_nested():
+    """ets refuses its class options without NLA_F_NESTED (tc sets it); every class kind's are attributes."""
+    msg = resource().message(ETS)
+    msg['header']['type'] = tc.RTM_NEWTCLASS
+    msg.encode()
+    data = bytes(msg.data)
+    attrs = {}
+    offset = 36
+    while offset + 4 <= len(data):
+        length, kind = struct.unpack_from('=HH', data, offset)
+        attrs[kind & 0x3FFF] = kind
+        offset += (length + 3) & ~3
+    assert attrs[tc.TCA_OPTIONS] & tc.NLA_F_NESTED

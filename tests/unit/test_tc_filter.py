@@ -241,3 +241,38 @@ def test_pedit_key_layout():
     assert off == 8
     key_ex = tc.parse_nla(dict(tc.iter_nla(options[5]))[6])
     assert (tc.u16(key_ex[1]), tc.u16(key_ex[2])) == (2, 0)  # TCA_PEDIT_KEY_EX_HDR_TYPE_IP4, CMD_SET
+
+
+# struct sizes of the actions' TCA_*_PARMS (linux/tc_act/*.h): the kernel's policies want at least these
+PARMS_SIZES = {'mirred': 28, 'gact': 20, 'skbedit': 20, 'vlan': 24, 'csum': 24, 'connmark': 24, 'simple': 20,
+               'nat': 36, 'sample': 20, 'mpls': 24, 'tunnel_key': 24, 'ct': 20}
+
+
+def raw_attrs(data):
+    """(type with its flags, payload) of a run of attributes."""
+    offset, out = 0, []
+    while offset + 4 <= len(data):
+        length, kind = struct.unpack_from('=HH', data, offset)
+        out.append((kind, data[offset + 4:offset + length]))
+        offset += (length + 3) & ~3
+    return out
+
+
+@pytest.mark.parametrize('action', ACTIONS + EXTRA, ids=lambda a: a['kind'])
+def test_action_options_go_flagged_nested_with_whole_parms(action):
+    """mpls, tunnel_key, ct, ctinfo and gate parse their options strictly: without NLA_F_NESTED the kernel
+    says 'NLA_F_NESTED is missing'; a parms struct shorter than its C size is ERANGE (connmark's tail padding)."""
+    normalized = tc_actions.normalize_actions([action])
+    (order, nest), = raw_attrs(tc_actions.encode_actions(normalized, CTX))
+    options = dict((kind & 0x3FFF, (kind, payload)) for kind, payload in raw_attrs(nest))[tc_actions.TCA_ACT_OPTIONS]
+    assert options[0] & tc.NLA_F_NESTED
+    if action['kind'] in PARMS_SIZES:
+        parms = tc.parse_nla(options[1])[tc_actions.PARMS_TYPES[action['kind']]]
+        assert len(parms) == PARMS_SIZES[action['kind']]
+
+
+def test_route_filter_handle_is_built_like_tc_builds_it():
+    """The handles tc 6.1 sent (strace) for `route to 10`, `route from 3 to 10`; the kernel wants exactly these."""
+    assert kinds.route_handle({'to': 10, 'from': None, 'fromif': None}, {}) == 4294901770
+    assert kinds.route_handle({'to': 10, 'from': 3, 'fromif': None}, {}) == 196618
+    assert kinds.route_handle({'to': None, 'from': None, 'fromif': 'v1'}, {'v1': 3}) == 0x80038000

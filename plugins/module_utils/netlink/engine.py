@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import operator
 
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import NetlinkError, ValidationError
 
@@ -143,21 +144,26 @@ class Resource:
 
 def delta_for(resource, want, have, reset_omitted):
     """Attributes of ``want`` that differ from ``have``; with reset_omitted, omitted ones go to default."""
+    table, values_of = compiled(resource)
+    if have is None and not reset_omitted:  # a create: what want gives (the plan's loop at a first apply)
+        try:
+            return dict((entry[0], value) for entry, value in zip(table, values_of(want)) if value is not None)
+        except KeyError:
+            return dict((name, want[name]) for name, _default, _equal in table if want.get(name) is not None)
     delta = {}
-    have = have or {}
-    for name, default, custom_equal in compiled(resource):
-        value = want.get(name)
+    try:  # every attribute a key of both (a normalized want, a gathered have): read in C, not by .get
+        values, currents = values_of(want), values_of(have) if have else (None,) * len(table)
+    except KeyError:
+        have = have or {}
+        values = [want.get(name) for name, _default, _equal in table]
+        currents = [have.get(name) for name, _default, _equal in table]
+    for (name, default, custom_equal), value, current in zip(table, values, currents):
         if value is None:
             if not reset_omitted or default is None:
                 continue
             value = default
-        current = have.get(name)
-        if current is None:
-            delta[name] = value
-        elif custom_equal is None:
-            if value != current:
-                delta[name] = value
-        elif not custom_equal(value, current):
+        # equal values are equal to a custom equal too (it exists for values plain equality calls different)
+        if current is None or (value != current and (custom_equal is None or not custom_equal(value, current))):
             delta[name] = value
     return delta
 
@@ -166,15 +172,23 @@ _COMPILED = {}
 
 
 def compiled(resource):
-    """(name, default, custom_equal) of each attribute: tuples, for the per-object loops (kept per table)."""
+    """((name, default, custom_equal) of each attribute, a function giving a dict's values of them as a tuple):
+    for the per-object loops, kept per attribute table."""
     attributes = resource.attributes
     try:
         return _COMPILED[attributes]
     except KeyError:
-        table = _COMPILED[attributes] = [(a.name, a.default, a.custom_equal) for a in attributes]
-        return table
+        pass
     except TypeError:  # a list: not kept
-        return [(a.name, a.default, a.custom_equal) for a in attributes]
+        attributes = tuple(attributes)
+    table = [(a.name, a.default, a.custom_equal) for a in attributes]
+    names = [a.name for a in attributes]
+    if len(names) > 1:
+        values_of = operator.itemgetter(*names)
+    else:  # itemgetter of one name gives the value, not a tuple
+        values_of = lambda item: tuple(item[name] for name in names)  # noqa: E731
+    found = _COMPILED[attributes] = (table, values_of)
+    return found
 
 
 def merge(have, delta):
@@ -192,6 +206,7 @@ def plan(resource, state, wants, haves):
     current = dict((resource.key(h), h) for h in haves)
     defaults = [(a.name, a.default) for a in resource.attributes if a.default is not None]
     changes, seen = [], resource.implied_keys(wants)
+    reset = state in ('replaced', 'overridden')
     for want in wants:
         key = resource.key(want)
         seen.add(key)
@@ -200,7 +215,6 @@ def plan(resource, state, wants, haves):
             if have is not None:
                 changes.append(Change('delete', key, have, None))
             continue
-        reset = state in ('replaced', 'overridden')
         if have is None:
             # written: the given attributes (a new object has the defaults already);
             # predicted: the object with every default filled in, as a re-read shows it

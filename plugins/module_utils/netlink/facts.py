@@ -17,7 +17,7 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.li
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.mptcp import MptcpFacts
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.neigh import Neigh
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.nexthop import Nexthop
-from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.route import Route
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.route import Route, default_scope
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.qdisc import Qdisc
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.rule import Rule
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_class import TcClass
@@ -77,10 +77,37 @@ def selected(gather_subset):
     return sorted(chosen - excluded)
 
 
+def compact_route(route):
+    """A gathered route without the values nl_route assumes when an option is omitted: empty ones ('', [], {},
+    False, None, 0) and defaults (table main, type unicast, the family's default metric and scope, IPv6 pref
+    medium); family goes too, as dst says it. Given back to nl_route it means the same route (merged, replaced
+    and overridden alike). Ansible's cost is per value, in the module and at the controller (docs/performance.md:
+    100,000 routes as facts cost ~30 s CPU in the full shape, ~6 s in this one)."""
+    out = dict((name, value) for name, value in route.items() if value and name != 'family')
+    family, metric = route['family'], route['metric']
+    if metric == 0 and family == 'inet6':
+        out['metric'] = 0  # the kernel's own IPv6 local routes: 0 is not the family's default (1024)
+    elif metric == 1024 and family == 'inet6':
+        del out['metric']
+    for name, default in (('table', 'main'), ('type', 'unicast'), ('pref', 'medium')):
+        if out.get(name) == default:
+            del out[name]
+    if out.get('scope') == default_scope(family, route['type'], bool(route['gateway'] or route['nexthops']
+                                                                      or route['nhid'])):
+        del out['scope']
+    return out
+
+
+# Subsets whose facts leave out what their module assumes when omitted (those that reach 100,000s of objects)
+COMPACT = {'routes': compact_route}
+
+
 def gather(conn, netns, subsets):
     facts = {}
     for name in subsets:
         resource = SUBSETS[name](conn, {}, netns)
         resource.wants = []
         facts[name] = resource.gather()
+        if name in COMPACT:
+            facts[name] = [COMPACT[name](item) for item in facts[name]]
     return facts

@@ -97,21 +97,28 @@ class ItemValidator:
                           for name, option in options.items())
 
     def validate(self, item):
-        """(validated parameters, error messages) of a mapping of given options (no None values)."""
+        """(validated parameters, error messages) of a mapping of options; None values are not given."""
         checks = self.checks
+        nulls = False
         for name, value in item.items():
             check = checks.get(name)
             # the exact type: a bool is an int to isinstance, and the argument spec converts it its own way
+            # (a dict or a list is never an exact type here: such items go to the argument spec)
             if check is None or value.__class__ is not check[0] or (check[1] is not None and value not in check[1]):
+                if value is None:
+                    nulls = True
+                    continue
                 return self._full(item)
+        if nulls:
+            item = dict((k, v) for k, v in item.items() if v is not None)
         if not self.required.issubset(item):
             return self._full(item)
-        validated = dict(self.blank)
+        validated = self.blank.copy()
         validated.update(item)
         return validated, []
 
     def _full(self, item):
-        result = self.full.validate(item)
+        result = self.full.validate(given(item))
         return result.validated_parameters, _readable(result) if result.error_messages else []
 
 
@@ -163,9 +170,12 @@ def desired_items(module, resource_cls):
         where = '%s[%d]: ' % (source, index) if source else ''
         if not isinstance(item, dict):
             module.fail_json(msg='%sexpected a mapping of options, got %r' % (where, item))
-        # null means not given (gathered facts carry nulls), as at the top level
-        merged = dict(scope_given)
-        merged.update(given(item))
+        # null means not given (gathered facts carry nulls), as at the top level: the validator leaves it out
+        if scope_given:
+            merged = scope_given.copy()
+            merged.update(item)
+        else:
+            merged = item
         validated, errors = validator.validate(merged)
         if errors:
             module.fail_json(msg=where + '; '.join(errors))
@@ -175,8 +185,6 @@ def desired_items(module, resource_cls):
 
 def given(options):
     """The options actually given: None (and sub-options the argument parser filled with None) left out."""
-    if not any(v is None or isinstance(v, dict) for v in options.values()):
-        return options  # the common case at scale: nothing to leave out
     return dict((k, given(v) if isinstance(v, dict) else v) for k, v in options.items() if v is not None)
 
 

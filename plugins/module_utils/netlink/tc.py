@@ -370,6 +370,15 @@ def nla_nested(attr_type, attrs):
     return nla(attr_type | NLA_F_NESTED, b''.join(attrs))
 
 
+class Nested(bytes):
+    """A TCA_OPTIONS payload made of attributes: make_tcmsg sends it with NLA_F_NESTED.
+
+    Kinds that parse their options strictly (ets, fq_pie; the mpls, ct, ctinfo and gate actions) refuse a
+    nest without the flag; the others ignore it. A struct payload (pfifo, sfq, prio, netem, ...) stays
+    plain bytes and goes without it.
+    """
+
+
 def nla_u8(attr_type, value):
     return nla(attr_type, struct.pack('=B', value))
 
@@ -483,7 +492,8 @@ def tcmsg_class():
 
 
 def make_tcmsg(ifindex=0, handle=0, parent=0, info=0, kind=None, options=None, attrs=()):
-    """A tcmsg request; ``options`` is the kind's TCA_OPTIONS payload (bytes from the nla_* helpers)."""
+    """A tcmsg request; ``options`` is the kind's TCA_OPTIONS payload (bytes from the nla_* helpers; Nested
+    when it is attributes)."""
     msg = tcmsg_class()()
     msg['family'] = 0
     msg['index'] = ifindex
@@ -494,7 +504,7 @@ def make_tcmsg(ifindex=0, handle=0, parent=0, info=0, kind=None, options=None, a
     if kind is not None:
         msg['attrs'].append(('TCA_KIND', kind))
     if options is not None:
-        msg['attrs'].append(('TCA_OPTIONS', bytes(options)))
+        msg['attrs'].append(('TCA_OPTIONS', bytes(options), NLA_F_NESTED if isinstance(options, Nested) else 0))
     msg['attrs'].extend(attrs)
     return msg
 

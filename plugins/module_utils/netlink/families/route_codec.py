@@ -389,7 +389,10 @@ class RouteTemplate:
         self.rest = body[RTMSG.size + NLA.size + size:]
 
     def body(self, dst, dst_len):
-        return b''.join((self.head, U8.pack(dst_len), self.middle, dst, self.rest))
+        return b''.join((self.head, BYTES[dst_len], self.middle, dst, self.rest))
+
+
+BYTES = [bytes((number,)) for number in range(256)]  # dst_len as a byte, without a pack per route
 
 
 def encode_dump(family, table=0, protocol=0, oif=None):

@@ -41,6 +41,8 @@ def qdisc_words(kind_name, values):
     kind = KINDS[kind_name]
     if kind_name == 'netem':
         return netem_words(values)
+    if hasattr(kind, 'words'):  # red, gred, choke, taprio, mqprio say their own
+        return kind.words(values)
     words = []
     for name, opt in kind.opts.items():
         value = values.get(name)
@@ -255,13 +257,29 @@ class Qdisc(Resource):
         if change.op == 'delete':
             return [(self.message(change.before, with_options=False), tc.RTM_DELQDISC, 0)]
         if change.op == 'update' and self.in_place(change):
-            return [(self.message(change.after), tc.RTM_NEWQDISC, 0)]
+            return [(self.message(change.after), tc.RTM_NEWQDISC, 0)] + self.followups(change.after)
         requests = []
         if change.op == 'update':
             requests.append((self.message(change.before, with_options=False), tc.RTM_DELQDISC, 0))
         # replace: a qdisc under another handle at the same parent is grafted over, as tc qdisc replace does
         requests.append((self.message(change.after), tc.RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE))
-        return requests
+        if self.change_after_create(change.after):
+            requests.append((self.message(change.after), tc.RTM_NEWQDISC, 0))
+        return requests + self.followups(change.after)
+
+    def followups(self, item):
+        """The kind's changes after its create or change (gred: one per virtual queue)."""
+        changes = KINDS[item['kind']].followups(item.get(item['kind']) or {})
+        return [(tc.make_tcmsg(ifindex=self.indexes.get(item['dev'], 0),
+                               handle=tc.parse_handle(item['handle'], 'handle', qdisc=True),
+                               parent=tc.parse_handle(item['parent'], 'parent'), kind=item['kind'], options=options),
+                 tc.RTM_NEWQDISC, 0) for options, _words in changes]
+
+    @staticmethod
+    def change_after_create(item):
+        """Whether the item gives an option its kind takes only on a change (hhf's hh_limit)."""
+        values = item.get(item['kind']) or {}
+        return any(values.get(name) is not None for name in KINDS[item['kind']].change_after_create)
 
     @staticmethod
     def where(item):
@@ -285,9 +303,12 @@ class Qdisc(Resource):
             if item.get(name):
                 words += [name, item[name]]
         words += [item['kind']] + qdisc_words(item['kind'], item.get(item['kind']) or {})
+        followups = [self.tc('qdisc', 'change', *(['dev', item['dev']] + self.where(item) + [item['kind']] + extra))
+                     for _options, extra in KINDS[item['kind']].followups(item.get(item['kind']) or {})]
         if change.op == 'update' and self.in_place(change):
-            return [self.tc('qdisc', 'change', *words)]
-        return ([delete] if change.op == 'update' else []) + [self.tc('qdisc', 'replace', *words)]
+            return [self.tc('qdisc', 'change', *words)] + followups
+        return ([delete] if change.op == 'update' else []) + [self.tc('qdisc', 'replace', *words)] \
+            + ([self.tc('qdisc', 'change', *words)] if self.change_after_create(item) else []) + followups
 
     @classmethod
     def parse(cls, text):

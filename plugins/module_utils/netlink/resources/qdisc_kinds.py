@@ -158,6 +158,8 @@ class Kind:
     opts = {}
     changeable = True
     required = ()
+    # options the kernel drops when it creates the qdisc and takes only on a change (nl_qdisc sends one)
+    change_after_create = ()
 
     def __init__(self, name, changeable=True, module=None):
         self.name = name
@@ -186,6 +188,10 @@ class Kind:
     def defaults(self):
         return dict((name, opt.default) for name, opt in self.opts.items() if opt.default is not None)
 
+    def followups(self, values):
+        """Changes sent after the create or change, as (options, tc words) pairs (gred: one per virtual queue)."""
+        return []
+
 
 class AttrKind(Kind):
     """A kind whose options are attributes of TCA_OPTIONS, one each."""
@@ -204,7 +210,7 @@ class AttrKind(Kind):
                 data += tc.nla(opt.attr, b'') if number else b''
             else:
                 data += tc.nla(opt.attr, struct.pack('=' + opt.fmt, number))
-        return data
+        return tc.Nested(data)
 
     def decode(self, data):
         attrs = tc.parse_nla(data)
@@ -260,7 +266,7 @@ class Htb(Kind):
         data = tc.nla(2, glob)  # TCA_HTB_INIT: struct tc_htb_glob, protocol version 3
         if values.get('direct_qlen') is not None:
             data += tc.nla_u32(5, values['direct_qlen'])  # TCA_HTB_DIRECT_QLEN
-        return data
+        return tc.Nested(data)
 
     def decode(self, data):
         attrs = tc.parse_nla(data)
@@ -323,7 +329,7 @@ class Tbf(Kind):
             if peak > U32_MAX:
                 data += tc.nla_u64(5, peak)  # TCA_TBF_PRATE64
             data += tc.nla_u32(7, mtu)  # TCA_TBF_PBURST
-        return data
+        return tc.Nested(data)
 
     def decode(self, data):
         attrs = tc.parse_nla(data)
@@ -397,7 +403,7 @@ class Ets(Kind):
             data += tc.nla_nested(3, [tc.nla_u32(4, quantum) for quantum in values['quanta']])
         if values.get('priomap'):
             data += tc.nla_nested(5, [tc.nla_u8(6, band) for band in values['priomap']])
-        return data
+        return tc.Nested(data)
 
     def decode(self, data):
         attrs = tc.parse_nla(data)
@@ -405,6 +411,17 @@ class Ets(Kind):
         values['quanta'] = [tc.u32(value) for kind, value in tc.iter_nla(attrs.get(3)) if kind == 4]
         values['priomap'] = [tc.u8(value) for kind, value in tc.iter_nla(attrs.get(5)) if kind == 6]
         return dict((k, v) for k, v in values.items() if v is not None)
+
+
+class Multiq(Kind):
+    """multiq: one band per transmit queue of a multiqueue device. The kernel fills in struct tc_multiq_qopt
+    itself but refuses to create the qdisc without one (EINVAL), so the zeroed struct always goes, as tc sends."""
+
+    def __init__(self):
+        Kind.__init__(self, 'multiq')
+
+    def encode(self, values):
+        return struct.pack('=HH', 0, 0)  # bands, max_bands
 
 
 # ---------------------------------------------------------------------------------------------- netem
@@ -512,7 +529,7 @@ class Cake(AttrKind):
         data = AttrKind.encode(self, values)
         if values.get('rtt') is not None:  # tc sets the target to a twentieth of the rtt
             data += tc.nla_u32(8, max(tc.parse_time(values['rtt'], '') // 20, 1))  # TCA_CAKE_TARGET
-        return data
+        return tc.Nested(data)
 
 
 class Cbs(StructKind):
@@ -524,7 +541,7 @@ class Cbs(StructKind):
                              ('idleslope', 'i'), ('sendslope', 'i')])
 
     def encode(self, values):
-        return tc.nla(1, StructKind.encode(self, values))  # TCA_CBS_PARMS
+        return tc.Nested(tc.nla(1, StructKind.encode(self, values)))  # TCA_CBS_PARMS
 
     def decode(self, data):
         return StructKind.decode(self, tc.parse_nla(data).get(1, b''))
@@ -544,7 +561,7 @@ class Sfb(StructKind):
     def encode(self, values):
         data = bytearray(StructKind.encode(self, values))
         struct.pack_into('=2I', data, 16, (0xFFFF + 1000) // 2000, (0xFFFF + 10000) // 20000)  # increment, decrement
-        return tc.nla(1, bytes(data))  # TCA_SFB_PARMS
+        return tc.Nested(tc.nla(1, bytes(data)))  # TCA_SFB_PARMS
 
     def decode(self, data):
         return StructKind.decode(self, tc.parse_nla(data).get(1, b''))
@@ -562,7 +579,7 @@ class Etf(Kind):
 
     def encode(self, values):
         flags = sum(bit for name, bit in self.FLAGS if values.get(name))
-        return tc.nla(1, struct.pack('=iiI', values.get('delta') or 0, ETF_CLOCKS[values['clockid']], flags))
+        return tc.Nested(tc.nla(1, struct.pack('=iiI', values.get('delta') or 0, ETF_CLOCKS[values['clockid']], flags)))
 
     def decode(self, data):
         parms = tc.parse_nla(data).get(1, b'')
@@ -576,7 +593,7 @@ class Etf(Kind):
 
 KINDS = dict((kind.name, kind) for kind in [
     Kind('ingress', changeable=False), Kind('clsact', changeable=False), Kind('mq', changeable=False),
-    Kind('noqueue', changeable=False), Kind('pfifo_fast', changeable=False), Kind('multiq'),
+    Kind('noqueue', changeable=False), Kind('pfifo_fast', changeable=False), Multiq(),
     Kind('drr', changeable=False), Kind('qfq', changeable=False), Kind('plug'),
     StructKind('pfifo', {'limit': Opt('int')}, [('limit', 'I')], module='sch_fifo'),
     StructKind('bfifo', {'limit': Opt('size')}, [('limit', 'I')], module='sch_fifo'),
@@ -612,3 +629,8 @@ KINDS = dict((kind.name, kind) for kind in [
                            ('reset_timeout', 4, 'time', '40ms', 'I', 'jiffies'), ('admit_bytes', 5, 'size', '128kb'),
                            ('evict_timeout', 6, 'time', '1s', 'I', 'jiffies'), ('non_hh_weight', 7, 'int', 2))),
 ])
+# hhf_init() reads the options, then sets hh_limit to its default (2048) when it allocates its tables
+KINDS['hhf'].change_after_create = ('hh_limit',)
+
+# red, gred, choke, taprio and mqprio: qdisc_kinds_sched adds them to KINDS (it builds on Kind and Opt above)
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources import qdisc_kinds_sched  # noqa: E402,F401 pylint: disable=unused-import,wrong-import-position

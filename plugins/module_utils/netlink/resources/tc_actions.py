@@ -368,7 +368,8 @@ ACTIONS = {
                        _csum_decode, lambda o: list(o['update'])),
     'connmark': ActionKind(dict(zone=dict(type='int')), 'pipe',
                            lambda o, where: {'zone': number(o.get('zone') or 0, where + '.zone', 0, 0xFFFF)},
-                           lambda o, ctx: ([], struct.pack('=H', o['zone'])),
+                           # struct tc_connmark with its tail padding: the kernel wants all 24 bytes (ERANGE)
+                           lambda o, ctx: ([], struct.pack('=H2x', o['zone'])),
                            lambda attrs, parms, ctx: {'zone': struct.unpack_from('=H', parms, TC_GEN.size)[0]},
                            lambda o: ['zone', o['zone']]),
     'simple': ActionKind(dict(sdata=dict(type='str')), 'pipe',
@@ -452,7 +453,9 @@ def encode_actions(actions, ctx):
             control = action[kind]['action'] if kind == 'gact' else action['control']
             parms = TC_GEN.pack(0, 0, verdict_number(control), 0, 0) + extra_parms
             options = tc.nla(PARMS_TYPES[kind], parms) + b''.join(extra_attrs)
-        payload += tc.nla(order, tc.nla_string(TCA_ACT_KIND, KERNEL_KINDS.get(kind, kind)) + tc.nla(TCA_ACT_OPTIONS, options))
+        # the options nest flagged: mpls, tunnel_key, ct, ctinfo and gate parse them strictly
+        payload += tc.nla(order, tc.nla_string(TCA_ACT_KIND, KERNEL_KINDS.get(kind, kind))
+                          + tc.nla_nested(TCA_ACT_OPTIONS, [options]))
     return payload
 
 

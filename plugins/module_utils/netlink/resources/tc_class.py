@@ -328,7 +328,8 @@ class TcClass(Resource):
                              handle=tc.parse_handle(item['classid'], 'classid'),
                              parent=self.parent_number(item) if with_options else 0,
                              kind=kind if with_options else None,
-                             options=CLASS_KINDS[kind].encode(values) if with_options else None)
+                             # every class kind's options are attributes
+                             options=tc.Nested(CLASS_KINDS[kind].encode(values)) if with_options else None)
 
     @staticmethod
     def in_place(change):

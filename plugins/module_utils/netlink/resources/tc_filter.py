@@ -17,7 +17,7 @@ __metaclass__ = type
 import json
 import socket
 
-from ansible_collections.nlink.netlink.plugins.module_utils.netlink import rtnl, tc
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink import bpf, rtnl, tc
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.connection import NLM_F_CREATE, NLM_F_EXCL
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.engine import Attribute, Resource
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
@@ -25,13 +25,16 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc
     ETH_TYPE_NAMES, ETH_TYPES, eth_type, number)
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_actions import (
     ACTION_OPTIONS, action_words, decode_actions, encode_actions, normalize_actions)
-from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_filter_kinds import KINDS
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_filter_kinds import KINDS, route_handle
 
 # clsact/ingress blocks (TC_H_CLSACT with TC_H_MIN_INGRESS / TC_H_MIN_EGRESS), as `tc filter ... ingress|egress`
 PARENT_INGRESS = tc.tc_h_make(tc.TC_H_CLSACT, tc.TC_H_MIN_INGRESS)
 PARENT_EGRESS = tc.tc_h_make(tc.TC_H_CLSACT, tc.TC_H_MIN_EGRESS)
 PARENT_NAMES = {'ingress': PARENT_INGRESS, 'egress': PARENT_EGRESS}
 INGRESS_QDISC_MAJOR = 0xFFFF0000
+# a shared block's filters: tcm_ifindex TCM_IFINDEX_MAGIC_BLOCK (0xFFFFFFFF, -1 in tcmsg's signed field),
+# tcm_parent the block index (linux/rtnetlink.h)
+TCM_IFINDEX_MAGIC_BLOCK = -1
 
 
 def parent_text(number_):
@@ -83,14 +86,14 @@ class Context:
 
 
 class TcFilter(Resource):
-    identity = ('dev', 'parent', 'chain', 'priority', 'handle')
-    scope = ('dev', 'parent')
-    purge_requires = ('dev',)
+    identity = ('dev', 'block', 'parent', 'chain', 'priority', 'handle')
+    scope = ('dev', 'block', 'parent')
     attributes = tuple([Attribute('protocol'), Attribute('kind')] + [Attribute(name) for name in sorted(KINDS)]
                        + [Attribute('actions', default=[])])
     options = dict(
-        dev=dict(type='str', required=True),
-        parent=dict(type='str', required=True),
+        dev=dict(type='str'),
+        block=dict(type='int'),
+        parent=dict(type='str'),
         chain=dict(type='int'),
         priority=dict(type='int', required=True),
         handle=dict(type='str'),
@@ -104,20 +107,26 @@ class TcFilter(Resource):
 
     def check_request(self, state, wants):
         Resource.check_request(self, state, wants)
+        purging = state == 'overridden' or (state == 'deleted' and not wants)
+        if purging and self.scope_values.get('dev') is None and self.scope_values.get('block') is None:
+            raise ValidationError('state=%s removes what is in scope and not listed: set dev or block to say '
+                                  'which scope' % state)
         self.loose = frozenset(self.group(w) for w in wants if w['handle'] is None)
 
     @staticmethod
     def group(item):
-        return (item['dev'], item['parent'], item['chain'], item['priority'])
+        return (item['dev'], item.get('block'), item['parent'], item['chain'], item['priority'])
 
     def key(self, item):
         group = self.group(item)
         return group + (None if group in self.loose else item.get('handle'),)
 
     def in_scope(self, have):
-        dev, parent = self.scope_values.get('dev'), self.scope_values.get('parent')
-        return (dev is None or have['dev'] == dev) and (
-            parent is None or have['parent'] == self.parent(have['dev'], parent))
+        dev, parent, block = (self.scope_values.get(name) for name in ('dev', 'parent', 'block'))
+        if block is not None:
+            return have['block'] == block
+        return (dev is None or have['dev'] == dev) and (parent is None or (
+            have['dev'] is not None and have['parent'] == self.parent(have['dev'], parent)))
 
     # -- desired ------------------------------------------------------------------------------------
     def normalize(self, item):
@@ -128,12 +137,25 @@ class TcFilter(Resource):
                 raise ValidationError('%s: options given for kind %s' % (where, other))
         if not 1 <= item['priority'] <= 0xFFFF:
             raise ValidationError('priority: %r is not from 1 to 65535' % item['priority'])
-        want = {'dev': item['dev'], 'parent': self.parent(item['dev'], item['parent']),
+        if (item.get('block') is None) == (item.get('dev') is None):
+            raise ValidationError('give dev (with parent) or block (a shared block index), one of them')
+        if item.get('block') is not None:
+            if item.get('parent'):
+                raise ValidationError('parent: a filter of block %s has no parent (the block is where it '
+                                      'attaches)' % item['block'])
+            where = {'dev': None, 'block': number(item['block'], 'block', 1, 0xFFFFFFFF), 'parent': None}
+        elif not item.get('parent'):
+            raise ValidationError('parent is required with dev')
+        else:
+            where = {'dev': item['dev'], 'block': None, 'parent': self.parent(item['dev'], item['parent'])}
+        want = {'dev': where['dev'], 'block': where['block'], 'parent': where['parent'],
                 'chain': number(item.get('chain') or 0, 'chain', 0, 0xFFFFFFFF), 'priority': item['priority'],
                 'protocol': eth_type(item.get('protocol') or 'all', 'protocol'), 'kind': kind}
         want['handle'] = handle_text(handle_number(item['handle'], kind), kind) if item.get('handle') else None
         if kind == 'fw' and want['handle'] is None:
             raise ValidationError('handle: kind fw needs the firewall mark to match as its handle')
+        if kind == 'flow' and want['handle'] is None:  # tc sends 0 too, and the kernel refuses it (EINVAL)
+            raise ValidationError('handle: kind flow needs a handle (a number from 1 to 0xffffffff)')
         want[kind] = KINDS[kind].normalize(dict((k, v) for k, v in (item.get(kind) or {}).items() if v is not None),
                                            want, kind)
         want['actions'] = normalize_actions(item.get('actions'))
@@ -169,7 +191,8 @@ class TcFilter(Resource):
             self._qdiscs = {}
             for msg in tc.dump(self.conn, tc.RTM_GETQDISC):
                 self._qdiscs.setdefault(msg['index'], []).append(
-                    {'handle': msg['handle'], 'parent': msg['parent'], 'kind': msg.get_attr('TCA_KIND')})
+                    {'handle': msg['handle'], 'parent': msg['parent'], 'kind': msg.get_attr('TCA_KIND'),
+                     'blocks': (msg.get_attr('TCA_INGRESS_BLOCK'), msg.get_attr('TCA_EGRESS_BLOCK'))})
         return self._qdiscs
 
     # -- reading ------------------------------------------------------------------------------------
@@ -193,10 +216,15 @@ class TcFilter(Resource):
         ctx = Context(indexes)
         scope_dev, scope_parent = self.scope_values.get('dev'), self.scope_values.get('parent')
         wants = getattr(self, 'wants', [])
-        devices = set(w['dev'] for w in wants) | ({scope_dev} if scope_dev else set())
-        if not wants and not scope_dev:
+        devices = set(w['dev'] for w in wants if w['dev']) | ({scope_dev} if scope_dev else set())
+        blocks = set(w['block'] for w in wants if w['block']) | set(
+            [self.scope_values['block']] if self.scope_values.get('block') else [])
+        if not wants and not scope_dev and not blocks:
             devices = set(indexes)
+            blocks = set(b for qdiscs in self.qdiscs().values() for q in qdiscs for b in q['blocks'] if b)
         haves = []
+        for block in sorted(blocks):
+            haves += self.filters(None, TCM_IFINDEX_MAGIC_BLOCK, block, ctx)
         for dev in sorted(devices):
             if dev not in indexes:
                 continue
@@ -225,7 +253,8 @@ class TcFilter(Resource):
             if kind == 'u32' and not msg['handle'] & 0xFFF:
                 continue  # a u32 hash table, not a filter
             protocol = socket.ntohs(msg['info'] & 0xFFFF)
-            have = {'dev': dev, 'parent': parent_text(parent), 'chain': msg.get_attr('TCA_CHAIN') or 0,
+            have = {'dev': dev, 'block': None if dev else parent, 'parent': parent_text(parent) if dev else None,
+                    'chain': msg.get_attr('TCA_CHAIN') or 0,
                     'priority': msg['info'] >> 16, 'handle': handle_text(msg['handle'], kind),
                     'protocol': ETH_TYPE_NAMES.get(protocol, '0x%04x' % protocol), 'kind': kind}
             have[kind], actions = KINDS[kind].decode(tc.parse_nla(options), have, ctx)
@@ -247,7 +276,7 @@ class TcFilter(Resource):
         return changes
 
     def message(self, item, whole_priority=False):
-        index = self.indexes().get(item['dev'])
+        index = TCM_IFINDEX_MAGIC_BLOCK if item.get('block') else self.indexes().get(item['dev'])
         if index is None:
             raise ValidationError('dev: %s does not exist' % item['dev'])
         protocol = 0 if whole_priority else ETH_TYPES.get(item['protocol']) or int(item['protocol'], 16)
@@ -255,7 +284,10 @@ class TcFilter(Resource):
         handle = 0
         if not whole_priority and item.get('handle'):
             handle = handle_number(item['handle'], item['kind'])
-        return tc.make_tcmsg(ifindex=index, handle=handle, parent=parent_number(item['parent']),
+        elif not whole_priority and item['kind'] == 'route':
+            handle = route_handle(item['route'], self.indexes())
+        return tc.make_tcmsg(ifindex=index, handle=handle,
+                             parent=item['block'] if item.get('block') else parent_number(item['parent']),
                              info=(item['priority'] << 16) | socket.htons(protocol),
                              kind=None if whole_priority else item['kind'], attrs=attrs)
 
@@ -264,7 +296,7 @@ class TcFilter(Resource):
         ctx = Context(self.indexes())
         actions = encode_actions(item['actions'], ctx) if item['actions'] else b''
         options = b''.join(KINDS[item['kind']].encode(item[item['kind']], item, actions, ctx))
-        msg['attrs'].append(('TCA_OPTIONS', options))
+        msg['attrs'].append(('TCA_OPTIONS', options, tc.NLA_F_NESTED))  # a classifier's options are attributes
         return msg
 
     def requests(self, change):
@@ -282,9 +314,13 @@ class TcFilter(Resource):
             try:
                 requests = self.requests(change)
             except ValidationError as exc:
+                bpf.SOURCES.close()
                 raise ValidationError('%s: %s' % (self.label(change.key), exc))
             # one change at a time, in order: a re-created filter must be gone before it is added again
-            failed = self.conn.bulk(requests)
+            try:
+                failed = self.conn.bulk(requests)
+            finally:
+                bpf.SOURCES.close()  # the filter holds the eBPF program now (or was refused): our fd goes
             if failed:
                 errors[index] = list(failed.values())[0]
         return errors
@@ -294,6 +330,8 @@ class TcFilter(Resource):
         return ' '.join(prefix + [quoted(w) for w in words if w is not None and w != ''])
 
     def where(self, item):
+        if item.get('block'):
+            return ['block', item['block']]
         parent = item['parent']
         words = ['dev', item['dev']] + ([parent] if parent in PARENT_NAMES else ['parent', parent])
         return words

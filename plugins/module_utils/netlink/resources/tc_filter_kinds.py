@@ -15,11 +15,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import os
 import struct
 
-from ansible_collections.nlink.netlink.plugins.module_utils.netlink import tc
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink import bpf, tc
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
-from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources import tc_flower
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources import tc_ematch, tc_flower
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_action_base import number
 
 TCA_CLS_FLAGS_SKIP_HW, TCA_CLS_FLAGS_SKIP_SW = 1, 2
@@ -281,12 +282,13 @@ def _u32_words(o):
         ['indev', o['indev']] if o['indev'] else []) + flag_words(o)
 
 
-# -- bpf (classic bytecode), matchall, fw, route, basic, cgroup -------------------------------------------
+# -- bpf (classic bytecode, eBPF object or pinned program), matchall, fw, route, basic, cgroup ------------
 
-TCA_BPF_ACT, TCA_BPF_CLASSID, TCA_BPF_OPS_LEN, TCA_BPF_OPS, TCA_BPF_NAME, TCA_BPF_FLAGS, TCA_BPF_FLAGS_GEN = \
-    1, 3, 4, 5, 7, 8, 9
+TCA_BPF_ACT, TCA_BPF_CLASSID, TCA_BPF_OPS_LEN, TCA_BPF_OPS, TCA_BPF_FD, TCA_BPF_NAME, TCA_BPF_FLAGS, \
+    TCA_BPF_FLAGS_GEN, TCA_BPF_TAG = 1, 3, 4, 5, 6, 7, 8, 9, 10
 TCA_BPF_FLAG_ACT_DIRECT = 1
 SOCK_FILTER = struct.Struct('=HBBI')
+BPF_SOURCES = ('bytecode', 'object', 'pinned')
 
 
 def bytecode_ops(text, where):
@@ -308,19 +310,38 @@ def bytecode_text(ops):
 
 
 def _bpf_normalize(o, item, where):
+    """Classic bytecode as it reads back; an eBPF program as the kernel reports it - tc's name for it
+    (``prog.o:[section]``, ``pin:[*fsobj]``) and its tag, computed from the object without loading it."""
     skip_hw, skip_sw = hw_flags(o, where)
-    if not o.get('bytecode'):
-        raise ValidationError('%s.bytecode is required (classic BPF; eBPF objects and pinned programs are not '
-                              'supported yet)' % where)
-    return {'bytecode': bytecode_text(bytecode_ops(o['bytecode'], where + '.bytecode')),
-            'direct_action': bool(o.get('direct_action')),
-            'classid': classid_text(o['classid'], where + '.classid') if o.get('classid') else None,
-            'skip_hw': skip_hw, 'skip_sw': skip_sw}
+    given = [name for name in BPF_SOURCES if o.get(name)]
+    if len(given) != 1:
+        raise ValidationError('%s: give one of bytecode (classic BPF), object (eBPF object file, with section) '
+                              'or pinned (a pinned eBPF program)%s' % (where, ', not ' + ' and '.join(given) if given else ''))
+    if o.get('section') and not o.get('object'):
+        raise ValidationError('%s.section goes with object' % where)
+    out = {'bytecode': None, 'name': None, 'tag': None, 'direct_action': bool(o.get('direct_action')),
+           'classid': classid_text(o['classid'], where + '.classid') if o.get('classid') else None,
+           'skip_hw': skip_hw, 'skip_sw': skip_sw}
+    if o.get('bytecode'):
+        out['bytecode'] = bytecode_text(bytecode_ops(o['bytecode'], where + '.bytecode'))
+    elif o.get('object'):
+        program = bpf.read_object(o['object'], o.get('section') or 'classifier', where)
+        out['name'], out['tag'] = program.name, program.tag
+        bpf.SOURCES.add(program.name, program.tag, program)
+    else:
+        out['name'], out['tag'], fd = bpf.pinned(o['pinned'], where)
+        os.close(fd)
+        bpf.SOURCES.add(out['name'], out['tag'], o['pinned'])
+    return out
 
 
 def _bpf_encode(o, item, actions, ctx):
-    ops = bytecode_ops(o['bytecode'], 'bpf.bytecode')
-    attrs = [tc.nla_u16(TCA_BPF_OPS_LEN, len(ops)), tc.nla(TCA_BPF_OPS, b''.join(SOCK_FILTER.pack(*op) for op in ops))]
+    if o['bytecode']:
+        ops = bytecode_ops(o['bytecode'], 'bpf.bytecode')
+        attrs = [tc.nla_u16(TCA_BPF_OPS_LEN, len(ops)),
+                 tc.nla(TCA_BPF_OPS, b''.join(SOCK_FILTER.pack(*op) for op in ops))]
+    else:  # the fd stays open until the request is sent (TcFilter.apply closes it)
+        attrs = [tc.nla_u32(TCA_BPF_FD, bpf.SOURCES.open(o['name'], o['tag'])), tc.nla_string(TCA_BPF_NAME, o['name'])]
     if o['classid']:
         attrs.append(tc.nla_u32(TCA_BPF_CLASSID, classid_number(o['classid'])))
     if o['direct_action']:
@@ -338,7 +359,9 @@ def _bpf_decode(attrs, item, ctx):
     ops = [SOCK_FILTER.unpack_from(raw, i) for i in range(0, len(raw) - len(raw) % 8, 8)]
     gen = tc.u32(attrs.get(TCA_BPF_FLAGS_GEN), 0)
     classid = tc.u32(attrs.get(TCA_BPF_CLASSID))
-    return {'bytecode': bytecode_text(ops) if ops else None,
+    tag = attrs.get(TCA_BPF_TAG)
+    return {'bytecode': bytecode_text(ops) if ops else None, 'name': tc.string(attrs.get(TCA_BPF_NAME)),
+            'tag': bytes(tag).hex() if tag else None,
             'direct_action': bool(tc.u32(attrs.get(TCA_BPF_FLAGS), 0) & TCA_BPF_FLAG_ACT_DIRECT),
             'classid': tc.format_handle(classid) if classid else None,
             'skip_hw': bool(gen & TCA_CLS_FLAGS_SKIP_HW), 'skip_sw': bool(gen & TCA_CLS_FLAGS_SKIP_SW)}, \
@@ -346,7 +369,14 @@ def _bpf_decode(attrs, item, ctx):
 
 
 def _bpf_words(o):
-    return ['bytecode', "'%s'" % o['bytecode']] + (['da'] if o['direct_action'] else []) + (
+    source = bpf.SOURCES.source(o['name'], o['tag'])
+    if o['bytecode']:
+        words = ['bytecode', "'%s'" % o['bytecode']]
+    elif isinstance(source, bpf.Program):
+        words = ['obj', source.path, 'sec', source.section]
+    else:
+        words = ['pinned', source]
+    return words + (['da'] if o['direct_action'] else []) + (
         ['classid', o['classid']] if o['classid'] else []) + flag_words(o)
 
 
@@ -434,6 +464,17 @@ def _route_words(o):
     return words
 
 
+def route_handle(o, indexes):
+    """The handle of a route filter, built from to/from/fromif as the kernel builds it (route4_set_parms)
+    and tc computes it: the kernel refuses to create one with handle 0 and checks a given one against this."""
+    handle = o['to'] if o['to'] is not None else 0x8000
+    if o['from'] is not None:
+        return handle | o['from'] << 16
+    if o['fromif']:
+        return handle | (indexes.get(o['fromif'], 0) | 0x8000) << 16
+    return handle | 0xFFFF << 16
+
+
 # -- flow --------------------------------------------------------------------------------------------------
 
 FLOW_KEYS = ('src', 'dst', 'proto', 'proto-src', 'proto-dst', 'iif', 'priority', 'mark', 'nfct', 'nfct-src',
@@ -492,12 +533,13 @@ CLASSID = dict(classid=dict(type='str'))
 KINDS = {
     'u32': Kind(dict(match=dict(type='list', elements='dict'), indev=dict(type='str'), **dict(CLASSID, **FLAG_OPTIONS)),
                 _u32_normalize, _u32_encode, _u32_decode, _u32_words),
-    'bpf': Kind(dict(bytecode=dict(type='str'), direct_action=dict(type='bool'), **dict(CLASSID, **FLAG_OPTIONS)),
+    'bpf': Kind(dict(bytecode=dict(type='str'), object=dict(type='path'), section=dict(type='str'),
+                     pinned=dict(type='path'), direct_action=dict(type='bool'), **dict(CLASSID, **FLAG_OPTIONS)),
                 _bpf_normalize, _bpf_encode, _bpf_decode, _bpf_words),
     'matchall': Kind(dict(CLASSID, **FLAG_OPTIONS), *_simple_kind(1, 2, flags_attr=3)),
     'fw': Kind(dict(mask=dict(type='str'), **CLASSID), *_simple_kind(1, 4, mask_attr=5)),
-    'basic': Kind(dict(CLASSID), *_simple_kind(1, 3)),
-    'cgroup': Kind({}, *_simple_kind(None, 1)),
+    'basic': Kind(dict(CLASSID, match=tc_ematch.MATCH_OPTION), *tc_ematch.with_match(_simple_kind(1, 3), 2)),
+    'cgroup': Kind(dict(match=tc_ematch.MATCH_OPTION), *tc_ematch.with_match(_simple_kind(None, 1), 3)),
     'route': Kind(dict(CLASSID, to=dict(type='int'), fromif=dict(type='str'), **{'from': dict(type='int')}),
                   _route_normalize, _route_encode, _route_decode, _route_words),
     'flow': Kind(dict(keys=dict(type='list', elements='str', no_log=False), divisor=dict(type='int'), baseclass=dict(type='str'),
