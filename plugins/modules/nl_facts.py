@@ -24,11 +24,6 @@ options:
       - C(links) (M(nlink.netlink.nl_link)), C(addresses) (M(nlink.netlink.nl_address)), C(routes) (M(nlink.netlink.nl_route)),
         C(rules) (M(nlink.netlink.nl_rule)), C(neighbours) (M(nlink.netlink.nl_neigh)), C(nexthops) (M(nlink.netlink.nl_nexthop)),
         C(bridge_vlans) (M(nlink.netlink.nl_bridge_vlan)), C(bridge_fdb) (M(nlink.netlink.nl_bridge_fdb)) - lists of objects.
-      - C(routes) leave out what M(nlink.netlink.nl_route) assumes when an option is omitted - empty values, C(family)
-        (the address of C(dst) says it), table C(main), type C(unicast), the family's default metric and scope, IPv6
-        pref C(medium) - so a route holds only what sets it apart; given back to M(nlink.netlink.nl_route) it is the
-        same route. (Ansible's cost grows with the number of values - 100,000 routes in nl_route's full
-        O(state=gathered) shape take about five times longer as facts.)
       - C(mptcp) (M(nlink.netlink.nl_mptcp)) - a dict of C(endpoints) and C(limits), empty without MPTCP.
       - C(ethtool) (M(nlink.netlink.nl_ethtool)) - per device the driver, link state and the settings the driver supports; no
         statistics.
@@ -39,6 +34,16 @@ options:
     type: list
     elements: str
     default: [all]
+  compact:
+    description:
+      - Leave out of C(routes) what M(nlink.netlink.nl_route) assumes when an option is omitted - empty values,
+        C(family) (the address of C(dst) says it), table C(main), type C(unicast), the family's default metric and
+        scope, IPv6 pref C(medium). Given back to M(nlink.netlink.nl_route) a compact route is the same route.
+      - For large tables - Ansible's cost is per value, in the module and on the controller, so 100,000 routes take
+        about a third of the time as facts (docs/performance.md) - at the price of a shape where a missing key
+        means the default (filter with C(default('main')) and the like).
+    type: bool
+    default: false
   netns:
     description:
       - Name of the network namespace (under C(/run/netns)) to read; the module's own namespace when omitted.
@@ -59,6 +64,11 @@ EXAMPLES = r'''
     netns: lab
     gather_subset: [links]
 
+- name: A large routing table, without the values that are nl_route's defaults
+  nlink.netlink.nl_facts:
+    gather_subset: [routes]
+    compact: true
+
 - name: Feed gathered addresses back (a no-op)
   nlink.netlink.nl_address:
     state: merged
@@ -75,9 +85,7 @@ ansible_facts:
       description: One list per gathered subset, in the config shape of the module managing it.
       type: dict
       sample: {"links": [{"name": "lo", "kind": null, "admin_state": "up", "mtu": 65536}],
-               "addresses": [{"dev": "lo", "address": "127.0.0.1/8", "scope": "host"}],
-               "routes": [{"dst": "10.0.0.0/24", "table": "100", "protocol": "static", "gateway": "192.0.2.2",
-                           "dev": "eth0"}]}
+               "addresses": [{"dev": "lo", "address": "127.0.0.1/8", "scope": "host"}]}
 '''
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -87,6 +95,7 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.module impor
 
 def main():
     module = AnsibleModule(argument_spec=dict(gather_subset=dict(type='list', elements='str', default=['all']),
+                                              compact=dict(type='bool', default=False),
                                               netns=dict(type='str')),
                            supports_check_mode=True)
     if PYROUTE2_IMPORT_ERROR:
@@ -98,7 +107,7 @@ def main():
     try:
         subsets = facts.selected(module.params['gather_subset'])
         with Connection(netns=module.params['netns']) as conn:
-            gathered = facts.gather(conn, module.params['netns'], subsets)
+            gathered = facts.gather(conn, module.params['netns'], subsets, compact=module.params['compact'])
     except (ValidationError, NamespaceError, NetlinkError) as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(changed=False, ansible_facts={'netlink': gathered})

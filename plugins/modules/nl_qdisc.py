@@ -243,6 +243,13 @@ options:
       default: {description: 'Virtual queue of packets whose C(skb->tc_index) names none. Default C(0).', type: int}
       grio: {description: 'Priority buffer mode (RIO-like), with O(gred.vqs[].prio). Default C(false).', type: bool}
       limit: {description: 'Hard limit of the whole qdisc (tc size units); the kernel default is the device queue length times its MTU.', type: raw}
+      ecn:
+        description:
+          - Mark instead of drop, in every virtual queue. Default C(false).
+          - With O(gred.ecn) or O(gred.harddrop) every queue has the setup's flags (the kernel refuses a queue with others);
+            without, each queue has its own. The kernel refuses setup flags while queues have their own.
+        type: bool
+      harddrop: {description: 'Drop, not mark, above the queues'' max, in every virtual queue. Default C(false).', type: bool}
       vqs:
         description:
           - The virtual queues, each a RED queue.
@@ -260,8 +267,8 @@ options:
           probability: {description: 'Drop probability at O(gred.vqs[].max). Default C(0.02).', type: raw}
           bandwidth: {description: 'Link rate for the idle decay. Default C(10mbit).', type: raw}
           prio: {description: 'Priority of the queue with O(gred.grio). Default C(0).', type: int}
-          ecn: {description: 'Mark instead of drop. Default C(false).', type: bool}
-          harddrop: {description: 'Drop, not mark, above O(gred.vqs[].max). Default C(false).', type: bool}
+          ecn: {description: 'Mark instead of drop. Default C(false), or the setup''s O(gred.ecn).', type: bool}
+          harddrop: {description: 'Drop, not mark, above O(gred.vqs[].max). Default C(false), or the setup''s O(gred.harddrop).', type: bool}
   hfsc:
     description: Options of a C(hfsc) qdisc (O(kind=hfsc)). O(state=replaced) returns omitted ones to the kernel defaults named.
     type: dict
@@ -296,7 +303,29 @@ options:
       num_tc: {description: 'Number of traffic classes (1-16).', type: int}
       map: {description: 'Traffic class of each packet priority (up to 16; the ones not given are 0).', type: list, elements: int}
       queues: {description: 'Transmit queues of each traffic class as C(count@offset) (C(2@0)), one per class.', type: list, elements: str}
-      hw: {description: 'Offload the classes to the device; C(false) is the software mode. Default C(false).', type: bool}
+      hw:
+        description:
+          - Offload the classes to the device; C(false) is the software mode. Default C(false).
+          - Needs a device whose driver offloads mqprio (a NIC with traffic classes; not veth, which the kernel refuses).
+        type: bool
+      mode:
+        description: 'How the device takes the classes, with O(mqprio.hw): C(dcb) (by priority) or C(channel) (queue sets, rates). Default C(dcb).'
+        type: str
+        choices: [channel, dcb]
+      shaper:
+        description:
+          - Rate limiting of the classes with O(mqprio.mode=channel) - C(dcb) (none here) or C(bw_rlimit)
+            (O(mqprio.min_rate), O(mqprio.max_rate)). Default C(dcb).
+        type: str
+        choices: [bw_rlimit, dcb]
+      min_rate:
+        description: 'Guaranteed rate of each traffic class (tc rate units, C(100mbit)), with O(mqprio.shaper=bw_rlimit); classes not given get C(0).'
+        type: list
+        elements: raw
+      max_rate:
+        description: 'Rate limit of each traffic class (tc rate units), with O(mqprio.shaper=bw_rlimit); classes not given get C(0) (none).'
+        type: list
+        elements: raw
   netem:
     description: Options of a C(netem) qdisc (O(kind=netem)). O(state=replaced) returns omitted ones to the kernel defaults named.
     type: dict
@@ -396,8 +425,8 @@ options:
       limit: {description: 'The tc C(limit) option. Kernel default C(64).', type: int}
   taprio:
     description:
-      - Options of a C(taprio) qdisc (O(kind=taprio)), in software mode; the device needs as many transmit queues as
-        O(taprio.queues) use. Times are nanoseconds, as tc takes them.
+      - Options of a C(taprio) qdisc (O(kind=taprio)), in software mode unless O(taprio.flags) says otherwise; the device
+        needs as many transmit queues as O(taprio.queues) use. Times are nanoseconds, as tc takes them.
       - A change replaces it (the kernel keeps the traffic classes and the clock of a running schedule).
     type: dict
     suboptions:
@@ -407,7 +436,25 @@ options:
       base_time: {description: 'Start of the schedule, nanoseconds of O(taprio.clockid). Default C(0).', type: int}
       cycle_time: {description: 'Length of a cycle in nanoseconds (default the sum of the intervals).', type: int}
       cycle_time_extension: {description: 'Nanoseconds the last entry of a cycle may be extended by at a schedule change.', type: int}
-      clockid: {description: 'Clock of the schedule.', type: str, choices: [CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_TAI]}
+      clockid:
+        description: 'Clock of the schedule; required except with O(taprio.flags=[full-offload]), which takes none.'
+        type: str
+        choices: [CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_TAI]
+      flags:
+        description:
+          - At most one of C(txtime-assist) (the schedule sets each packet's transmit time, for C(etf) children with
+            O(taprio.txtime_delay)) and C(full-offload) (the device runs the schedule; needs a NIC that offloads taprio).
+          - None (the default) is the software mode.
+        type: list
+        elements: str
+        choices: [full-offload, txtime-assist]
+      txtime_delay: {description: 'Nanoseconds from enqueue to transmit time, with O(taprio.flags=[txtime-assist]).', type: int}
+      max_sdu:
+        description:
+          - Largest frame (bytes, without the Ethernet header) of each traffic class; C(0), and classes not given, no limit.
+          - The kernel drops larger ones. tc 6.1 has no word for it (C(max-sdu), tc 6.2 on).
+        type: list
+        elements: int
       schedule:
         description: 'The gate control list, in order.'
         type: list

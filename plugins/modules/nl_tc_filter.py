@@ -372,6 +372,108 @@ options:
       ct_mark:
         description: Conntrack mark, C(VALUE[/MASK]).
         type: str
+      ct_label:
+        description:
+          - Conntrack labels, 32 hex digits (the 128 bits in memory order, as tc prints them), C(LABEL[/MASK]).
+            A zero mask matches everything and is left out.
+        type: str
+      hash:
+        description: The packet's hash (skb hash), C(VALUE[/MASK]).
+        type: str
+      num_of_vlans:
+        description: How many VLAN tags the packet carries (0 to 255).
+        type: str
+      pppoe_sid:
+        description: PPPoE session id (needs O(protocol=0x8864), PPPoE session).
+        type: str
+      ppp_proto:
+        description:
+          - The PPP protocol inside PPPoE, V(ip), V(ipv6), V(mpls_uc), V(mpls_mc) or a number (needs
+            O(protocol=0x8864)). With V(ip) or V(ipv6), the IP keys apply to the packet inside.
+        type: str
+      l2tpv3_sid:
+        description: L2TPv3 session id (needs O(flower.ip_proto=l2tp), IP protocol 115).
+        type: str
+      mpls:
+        description:
+          - The MPLS label stack, one entry per depth (1 is the top); each field is optional (needs O(protocol)
+            V(mpls_uc) or V(mpls_mc)). Not together with O(flower.mpls_label) and its kin.
+          - A single entry at depth 1 with some field is what the kernel reads back as O(flower.mpls_label),
+            O(flower.mpls_tc), O(flower.mpls_bos) and O(flower.mpls_ttl), so it is normalized to those.
+        type: list
+        elements: dict
+        suboptions:
+          depth:
+            description: The entry's depth, 1 to 7.
+            type: int
+            required: true
+          label:
+            description: Its label (20 bits).
+            type: int
+          tc:
+            description: Its traffic class (0 to 7).
+            type: int
+          bos:
+            description: Its bottom-of-stack bit.
+            type: int
+          ttl:
+            description: Its TTL.
+            type: int
+      enc_opts:
+        description:
+          - Tunnel options of tunnel metadata (collect_md devices), one of O(flower.enc_opts.geneve),
+            O(flower.enc_opts.vxlan), O(flower.enc_opts.erspan), O(flower.enc_opts.gtp). Each number is
+            C(VALUE[/MASK]); without a mask the whole field is matched.
+        type: dict
+        suboptions:
+          geneve:
+            description: Geneve options, in order.
+            type: list
+            elements: dict
+            suboptions:
+              class:
+                description: Option class (16 bits, V(0x0102)).
+                type: str
+              type:
+                description: Option type (8 bits).
+                type: str
+              data:
+                description: Option data in hex, 4 to 124 bytes in whole 4-byte words, C(HEX[/HEXMASK]).
+                type: str
+                required: true
+          vxlan:
+            description: VXLAN group policy.
+            type: dict
+            suboptions:
+              gbp:
+                description: The group policy id.
+                type: str
+          erspan:
+            description: ERSPAN metadata; version 1 takes O(flower.enc_opts.erspan.index), version 2 dir and hwid.
+            type: dict
+            suboptions:
+              version:
+                description: 1 (default) or 2.
+                type: int
+              index:
+                description: Session index (20 bits).
+                type: str
+              dir:
+                description: Direction, 0 ingress or 1 egress.
+                type: str
+              hwid:
+                description: Hardware id (6 bits).
+                type: str
+          gtp:
+            description: GTP-U metadata.
+            type: dict
+            suboptions:
+              pdu_type:
+                description: PDU type.
+                type: str
+              qfi:
+                description: QoS flow identifier (6 bits).
+                type: str
       classid:
         description: The class a match goes to.
         type: str
@@ -393,8 +495,8 @@ options:
         description: The action.
         type: str
         required: true
-        choices: [connmark, csum, ct, ctinfo, gact, gate, mirred, mpls, nat, pedit, police, sample, simple, skbedit,
-          skbmod, tunnel_key, vlan]
+        choices: [bpf, connmark, csum, ct, ctinfo, gact, gate, mirred, mpls, nat, pedit, police, sample, simple,
+          skbedit, skbmod, tunnel_key, vlan]
       control:
         description:
           - The verdict after the action - pass, drop, pipe, continue, reclassify, stolen, trap,
@@ -578,7 +680,8 @@ options:
       police:
         description:
           - Rate limit. Give O(actions[].police.rate) with O(actions[].police.burst), or
-            O(actions[].police.pkts_rate) with O(actions[].police.pkts_burst). The verdicts are its own
+            O(actions[].police.pkts_rate) with O(actions[].police.pkts_burst), or O(actions[].police.avrate)
+            alone. The verdicts are its own
             (O(actions[].police.conform), O(actions[].police.exceed)); it takes no O(actions[].control).
         type: dict
         suboptions:
@@ -597,18 +700,50 @@ options:
           overhead:
             description: Bytes added to each packet's size.
             type: int
+          mpu:
+            description: The smallest size a packet counts as (C(64b)), with O(actions[].police.rate).
+            type: str
+          linklayer:
+            description: V(ethernet) (default) or V(atm) (sizes in whole 53-byte cells), with O(actions[].police.rate).
+            type: str
           pkts_rate:
             description: The rate in packets per second.
             type: int
           pkts_burst:
             description: The bucket size in packets.
             type: int
+          avrate:
+            description:
+              - Exceed when the average rate is above this one (C(500kbit)), without a bucket (tc has no words
+                for both). The average is the filter's rate estimator, which the filter then gets as tc's
+                C(estimator 1sec 8sec).
+            type: str
           conform:
             description: The verdict for packets within the rate (default V(pass)).
             type: str
           exceed:
             description: The verdict for packets over the rate (default V(reclassify)).
             type: str
+      bpf:
+        description:
+          - Run a BPF program on the packet; its return value is the verdict (default V(pipe)).
+            Give one of O(actions[].bpf.bytecode), O(actions[].bpf.object) or O(actions[].bpf.pinned).
+          - An eBPF program (type sched_act) reads back as tc names it (C(prog.o:[action]), C(pin:[*fsobj]))
+            with its tag, which is computed from the object, so a re-run loads nothing.
+        type: dict
+        suboptions:
+          bytecode:
+            description: Classic BPF, C(N,code jt jf k,...) as C(bpf_asm -c) prints it.
+            type: str
+          object:
+            description: An eBPF object file (self-contained programs only, no maps).
+            type: path
+          section:
+            description: The section of O(actions[].bpf.object) with the program (default V(action), as tc).
+            type: str
+          pinned:
+            description: A pinned eBPF program of type sched_act (C(/sys/fs/bpf/...)).
+            type: path
       pedit:
         description: Edit packet bytes (tc's C(pedit ex munge)).
         type: dict
@@ -739,6 +874,49 @@ EXAMPLES = r'''
     actions:
       - kind: police
         police: {rate: 10mbit, burst: 64kb, exceed: drop}
+
+- name: Drop Geneve traffic with option 0102:80 from tunnel metadata, police an MPLS stack (flower)
+  nlink.netlink.nl_tc_filter:
+    dev: genevesys
+    parent: ingress
+    config:
+      - priority: 4
+        protocol: all
+        kind: flower
+        flower:
+          enc_key_id: 42
+          enc_opts:
+            geneve:
+              - {class: '0x0102', type: '0x80', data: '00112233/ffff0000'}
+        actions:
+          - kind: gact
+            gact: {action: drop}
+      - priority: 5
+        protocol: mpls_uc
+        kind: flower
+        flower:
+          mpls:
+            - {depth: 1, label: 100}
+            - {depth: 2, bos: 1, ttl: 64}
+        actions:
+          - kind: police
+            police: {rate: 2mbit, burst: 16kb, mpu: 64, linklayer: atm, overhead: 10, exceed: drop}
+
+- name: Match PPPoE sessions carrying IPv4 to 192.0.2.0/24 and marked conntrack labels
+  nlink.netlink.nl_tc_filter:
+    dev: eth0
+    parent: ingress
+    priority: 6
+    protocol: '0x8864'
+    kind: flower
+    flower:
+      pppoe_sid: 1234
+      ppp_proto: ip
+      dst_ip: 192.0.2.0/24
+      ct_label: 00000000000000000000000000000001/00000000000000000000000000000001
+    actions:
+      - kind: bpf
+        bpf: {object: /usr/local/lib/bpf/act.o, section: action}
 
 - name: TCP, or anything marked 5 that is not priority 3, to class 1:10 (basic with ematches)
   nlink.netlink.nl_tc_filter:

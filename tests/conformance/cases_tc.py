@@ -6,7 +6,7 @@ Setups follow cases.py: v0 up, its peer v1 down. The host kernel has htb, tbf, t
 clsact and mq; the other kinds are modules (`needs` sch_<kind>) that run in the test VM.
 
 iproute2 6.1 prints `tc class show` as text even with -j, and some kinds' options as text inside its JSON
-(hfsc and multiq qdiscs, fw filters, the skbmod action); run as a script, this file is the readback command
+(hfsc and multiq qdiscs; fw, route and flow filters; actions such as skbmod); run as a script, this file is the readback command
 that turns them into JSON (`python cases_tc.py classes DEV`, `python cases_tc.py json TC-ARGS...`, inside
 the namespace).
 """
@@ -251,9 +251,9 @@ def class_json(dev):
 
 def tc_json(args):
     """`tc -j ARGS` as JSON, where iproute2 6.1 breaks it: options printed as `"options":{default 20 }`
-    (hfsc, multiq, fw) become their `name value` pairs as strings; when the JSON is still broken (the skbmod
-    action prints text in the middle of it), filters are read from `tc ARGS` text instead: each filter's
-    head line (protocol, pref, kind, chain, handle), its actions left out."""
+    (hfsc, multiq, fw) become their `name value` pairs as strings; when the JSON is still broken (an action
+    such as skbmod prints text in the middle of it), filters are read from `tc ARGS` text instead: each
+    filter's head line (protocol, pref, kind, chain, handle), its actions left out."""
     def run(words):
         return subprocess.run(['tc'] + words, capture_output=True, text=True, check=True).stdout
 

@@ -19,7 +19,8 @@ HTB = VETH + ['tc qdisc add dev v0 root handle 1: htb default 10']
 INGRESS = 'tc -j -d filter show dev v0 ingress'
 EGRESS = 'tc -j -d filter show dev v0 egress'
 ROOT = 'tc -j -d filter show dev v0 parent 1:'
-# tc 6.1 prints fw's options and the skbmod action as text in its JSON: cases_tc.py's tc_json repairs it
+# tc 6.1 prints the options of fw, route and flow, and some actions (skbmod, connmark or simple), as text in
+# its JSON: cases_tc.py's tc_json repairs it
 TC_JSON = '%s %s json' % (sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cases_tc.py'))
 ROOT_REPAIRED = TC_JSON + ' -d filter show dev v0 parent 1:'
 INGRESS_REPAIRED = TC_JSON + ' -d filter show dev v0 ingress'
@@ -121,7 +122,7 @@ CASES = [
                 [{'kind': 'connmark', 'connmark': {'zone': 3}}, {'kind': 'simple', 'simple': {'sdata': 'hello'}},
                  {'kind': 'sample', 'sample': {'rate': 100, 'group': 5}}],
                 [{'kind': 'simple', 'simple': {'sdata': 'bye'}, 'control': 'drop'}],
-                ['act_connmark', 'act_simple', 'act_sample']),
+                ['act_connmark', 'act_simple', 'act_sample'], INGRESS_REPAIRED),
     vm_matchall('matchall-mpls-tunnel-key-ct',
                 [{'kind': 'mpls', 'mpls': {'action': 'push', 'label': 20, 'ttl': 64}},
                  {'kind': 'tunnel_key', 'tunnel_key': {'src_ip': '192.0.2.1', 'dst_ip': '192.0.2.2', 'id': 7,
@@ -140,8 +141,8 @@ CASES = [
              on('1:', 9, kind='route', route={'to': 10, 'classid': '1:9'}),
              on('1:', 11, handle='1', kind='flow', flow={'keys': ['src', 'dst'], 'divisor': 16, 'baseclass': '1:100'})]},
          change={'dev': 'v0', 'parent': '1:', 'config': [on('1:', 8, kind='basic', basic={'classid': '1:80'})]},
-         readback=[ROOT], expect={ROOT: filters({'kind': 'basic', 'pref': 8}, {'kind': 'route', 'pref': 9},
-                                                {'kind': 'flow', 'pref': 11})},
+         readback=[ROOT_REPAIRED], expect={ROOT_REPAIRED: filters({'kind': 'basic', 'pref': 8}, {'kind': 'route', 'pref': 9},
+                                                                  {'kind': 'flow', 'pref': 11})},
          needs={'kernel_module': ['cls_basic', 'cls_route', 'cls_flow']},
          notes='basic gets a handle from the kernel, route one built from its options (as tc does); flow needs one'),
     # -- flower and the later actions: modules the host lacks (cls_flower, act_police, ...) -------------------

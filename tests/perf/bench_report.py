@@ -67,8 +67,8 @@ def targets(rows, extra):
 
     def line(text, measured, met, floor=None):
         found = floors.get(floor)
-        lines.append('| %s | %s | %s | %s |' % (text, measured, '–' if met is None else ('yes' if met else '**no**'),
-                                               '%s: %s' % (floor, both(found)) if found else ''))
+        verdict = '–' if met is None else ('yes' if met else '**no**')
+        lines.append('| %s | %s | %s | %s |' % (text, measured, verdict, '%s: %s' % (floor, both(found)) if found else ''))
 
     def both(row):
         return 'wall %s, cpu %s' % (seconds(row['seconds']), seconds(row['cpu'])) if row else '–'

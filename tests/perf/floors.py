@@ -13,7 +13,7 @@ is theirs; what the floor costs no module can take away.
   nothing        a module that returns {changed: false}
   read src       a module that json-loads a src file of COUNT {dst, gateway} items and returns changed: false
   facts full     ansible_facts.netlink.routes: COUNT routes in nl_facts' full shape (every option, empty ones too)
-  facts compact  the same routes with empty and default values left out (nl_facts' shape for routes)
+  facts compact  the same routes with empty and default values left out (nl_facts' shape for routes with compact: true)
   facts compact not injected   the same with INJECT_FACTS_AS_VARS off (facts only under ansible_facts)
   facts strings  the same routes as one compact string each (`10.0.0.1/32 via 192.0.2.2 dev v0 table 100 ...`)
   result full / result compact  the shapes under a plain result key (no facts handling), for comparison
@@ -66,7 +66,7 @@ def full_route(dst):
 
 
 def compact_route(dst):
-    """The same with empty and default values left out (what nl_facts returns at scale)."""
+    """The same with empty and default values left out (what nl_facts returns with compact: true)."""
     return {'dst': dst, 'table': '100', 'protocol': 'static', 'gateway': bench.GATEWAY, 'dev': 'v0'}
 
 

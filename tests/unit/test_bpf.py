@@ -148,7 +148,7 @@ def test_encode_loads_and_sends_fd_and_name(tmp_path, monkeypatch):
     path = written(tmp_path, [('classifier', 'drop', DROP)], 'drop.o')
     want = kinds.KINDS['bpf'].normalize({'object': path}, {}, 'bpf')
     loaded = []
-    monkeypatch.setattr(bpf, 'load', lambda program: loaded.append(program) or 77)
+    monkeypatch.setattr(bpf, 'load', lambda program, prog_type: loaded.append(program) or 77)
     monkeypatch.setattr(bpf.os, 'close', lambda fd: loaded.append(('closed', fd)))
     attrs = tc.parse_nla(b''.join(kinds.KINDS['bpf'].encode(want, {}, b'', CTX)))
     assert tc.u32(attrs[kinds.TCA_BPF_FD]) == 77 and tc.string(attrs[kinds.TCA_BPF_NAME]) == 'drop.o:[classifier]'

@@ -72,7 +72,7 @@ class Program:
 
 _KERNEL_HASH = []
 # r0 = 0; exit: the program whose tag tells which hash the kernel uses
-PROBE_INSNS = bytes.fromhex('b700000000000000' '9500000000000000')
+PROBE_INSNS = bytes.fromhex('b700000000000000') + bytes.fromhex('9500000000000000')
 
 
 def kernel_hash():
@@ -247,8 +247,9 @@ def load(program, prog_type=BPF_PROG_TYPE_SCHED_CLS):
         program.section, program.path, os.strerror(-fd), (' - verifier: ' + ' / '.join(verifier[-5:])) if verifier else ''))
 
 
-def pinned(path, where):
-    """(name as tc gives it, tag, fd) of the program pinned at ``path``; the caller closes the fd."""
+def pinned(path, where, prog_type=BPF_PROG_TYPE_SCHED_CLS):
+    """(name as tc gives it, tag, fd) of the program of ``prog_type`` pinned at ``path``; the caller closes
+    the fd."""
     location = ctypes.create_string_buffer(str(path).encode() + b'\0')
     fd, _attr = _syscall(BPF_OBJ_GET, OBJ_GET_ATTR.pack(ctypes.addressof(location), 0, 0))
     if fd < 0:
@@ -257,10 +258,11 @@ def pinned(path, where):
         kind = os.readlink('/proc/self/fd/%d' % fd)
         if 'bpf-prog' not in kind:
             raise ValidationError('%s.pinned: %s is not a BPF program (%s)' % (where, path, kind))
-        prog_type, tag_ = _program_info(fd, '%s.pinned: cannot read %s' % (where, path))
-        if prog_type != BPF_PROG_TYPE_SCHED_CLS:
-            raise ValidationError('%s.pinned: %s is a program of type %d, not a tc classifier (sched_cls)'
-                                  % (where, path, prog_type))
+        type_, tag_ = _program_info(fd, '%s.pinned: cannot read %s' % (where, path))
+        if type_ != prog_type:
+            raise ValidationError('%s.pinned: %s is a program of type %d, not a tc %s (%s)' % (
+                where, path, type_, 'action' if prog_type == BPF_PROG_TYPE_SCHED_ACT else 'classifier',
+                PROG_TYPE_NAMES.get(prog_type)))
     except BaseException:
         os.close(fd)
         raise
@@ -279,27 +281,28 @@ def _program_info(fd, what='bpf: cannot read a loaded program'):
 
 
 class Sources:
-    """Where the declared programs come from, by (name, tag): the normalized filter holds only what the
-    kernel reports back, the load needs the file. fds opened for one request are closed by ``close()``."""
+    """Where the declared programs come from, by (name, tag, program type: classifier or action): the
+    normalized filter holds only what the kernel reports back, the load needs the file. fds opened for one
+    request are closed by ``close()``."""
 
     def __init__(self):
         self.known = {}
         self.fds = []
 
-    def add(self, name, tag_, source):
-        self.known[(name, tag_)] = source
+    def add(self, name, tag_, source, prog_type=BPF_PROG_TYPE_SCHED_CLS):
+        self.known[(name, tag_, prog_type)] = source
 
-    def source(self, name, tag_):
-        return self.known.get((name, tag_))
+    def source(self, name, tag_, prog_type=BPF_PROG_TYPE_SCHED_CLS):
+        return self.known.get((name, tag_, prog_type))
 
-    def open(self, name, tag_):
-        source = self.known.get((name, tag_))
+    def open(self, name, tag_, prog_type=BPF_PROG_TYPE_SCHED_CLS):
+        source = self.known.get((name, tag_, prog_type))
         if source is None:
             raise ValidationError('bpf: program %s (tag %s) was not declared in this task' % (name, tag_))
         if isinstance(source, Program):
-            fd = load(source)
+            fd = load(source, prog_type)
         else:
-            _name, now, fd = pinned(source, 'bpf')
+            _name, now, fd = pinned(source, 'bpf', prog_type)
             if now != tag_:
                 os.close(fd)
                 raise ValidationError('bpf.pinned: the program pinned at %s changed while the task ran' % source)

@@ -186,7 +186,8 @@ def compiled(resource):
     if len(names) > 1:
         values_of = operator.itemgetter(*names)
     else:  # itemgetter of one name gives the value, not a tuple
-        values_of = lambda item: tuple(item[name] for name in names)  # noqa: E731
+        def values_of(item):
+            return tuple(item[name] for name in names)
     found = _COMPILED[attributes] = (table, values_of)
     return found
 

@@ -92,22 +92,22 @@ def compact_route(route):
     for name, default in (('table', 'main'), ('type', 'unicast'), ('pref', 'medium')):
         if out.get(name) == default:
             del out[name]
-    if out.get('scope') == default_scope(family, route['type'], bool(route['gateway'] or route['nexthops']
-                                                                      or route['nhid'])):
+    has_path = bool(route['gateway'] or route['nexthops'] or route['nhid'])
+    if out.get('scope') == default_scope(family, route['type'], has_path):
         del out['scope']
     return out
 
 
-# Subsets whose facts leave out what their module assumes when omitted (those that reach 100,000s of objects)
+# Subsets whose compact facts leave out what their module assumes when omitted (those that reach 100,000s of objects)
 COMPACT = {'routes': compact_route}
 
 
-def gather(conn, netns, subsets):
+def gather(conn, netns, subsets, compact=False):
     facts = {}
     for name in subsets:
         resource = SUBSETS[name](conn, {}, netns)
         resource.wants = []
         facts[name] = resource.gather()
-        if name in COMPACT:
+        if compact and name in COMPACT:
             facts[name] = [COMPACT[name](item) for item in facts[name]]
     return facts

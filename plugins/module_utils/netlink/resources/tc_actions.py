@@ -471,7 +471,7 @@ def decode_actions(payload, ctx):
         if ACTIONS[kind].verdicts:
             actions.append({'kind': kind, kind: ACTIONS[kind].decode(options, None, ctx)})
             continue
-        parms = options.get(PARMS_TYPES[kind], b'\0' * TC_GEN.size)
+        parms = bytes(options.get(PARMS_TYPES[kind]) or b'').ljust(TC_GEN.size, b'\0')  # decode is total
         control = verdict_name(TC_GEN.unpack_from(parms)[2])
         opts = ACTIONS[kind].decode(options, parms, ctx)
         if kind == 'gact':

@@ -20,12 +20,43 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink import tc
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_action_base import (
     TC_GEN, ActionKind, choice, eth_type, eth_type_number, missing, number, verdict, verdict_name, verdict_number)
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_action_bpf import (
+    BPF_ACTION, BPF_PARMS_TYPE)
 
 # -- police --------------------------------------------------------------------------------------------
-TCA_POLICE_TBF, TCA_POLICE_RATE, TCA_POLICE_PEAKRATE, TCA_POLICE_RESULT = 1, 2, 3, 5
+TCA_POLICE_TBF, TCA_POLICE_RATE, TCA_POLICE_PEAKRATE, TCA_POLICE_AVRATE, TCA_POLICE_RESULT = 1, 2, 3, 4, 5
 TCA_POLICE_RATE64, TCA_POLICE_PEAKRATE64, TCA_POLICE_PKTRATE64, TCA_POLICE_PKTBURST64 = 8, 9, 10, 11
 POLICE = struct.Struct('=IiIII12s12siiI')  # index action limit burst mtu rate peakrate refcnt bindcnt capab
 DEFAULT_MTU = 2047  # tc's mtu for the rate table when none is given
+LINKLAYERS = {'ethernet': 1, 'atm': 2}  # TC_LINKLAYER_* (linux/pkt_sched.h)
+ATM_CELL_PAYLOAD, ATM_CELL_SIZE = 48, 53
+# avrate compares with a rate estimator, which comes only from the filter message (TCA_RATE, struct
+# tc_estimator): without one the kernel refuses avrate (EINVAL). tc's `estimator 1sec 8sec`: an interval of
+# 2^0 s, averaged over 2^3 intervals.
+ESTIMATOR, ESTIMATOR_WORDS = struct.pack('=bB', 0, 3), ['estimator', '1sec', '8sec']
+
+
+def _estimated(actions):
+    return any(a.get('kind') == 'police' and (a.get('police') or {}).get('avrate') for a in actions or ())
+
+
+def estimator_attrs(actions):
+    """The filter message's TCA_RATE when a police action has an avrate."""
+    return [('TCA_RATE', ESTIMATOR)] if _estimated(actions) else []
+
+
+def estimator_words(actions):
+    return list(ESTIMATOR_WORDS) if _estimated(actions) else []
+
+
+def _rate_table(clock, rate, mtu, o):
+    """tc_calc_rtable: the transmit time of each slot's size (at least mpu; on ATM, whole 53-byte cells of
+    48 bytes of payload). The kernel uses the linklayer of the ratespec, the table only to detect one."""
+    cell_log = _cell_log(mtu or DEFAULT_MTU)
+    sizes = [max((slot + 1) << cell_log, o['mpu']) for slot in range(256)]
+    if o['linklayer'] == 'atm':
+        sizes = [-(-size // ATM_CELL_PAYLOAD) * ATM_CELL_SIZE for size in sizes]
+    return cell_log, struct.pack('=256I', *[clock.xmittime(rate, size) for size in sizes])
 
 
 def _cell_log(mtu):
@@ -36,11 +67,23 @@ def _cell_log(mtu):
 
 
 def _police_normalize(o, where):
-    out = {'rate': None, 'burst': None, 'mtu': None, 'peakrate': None, 'overhead': 0, 'pkts_rate': None,
-           'pkts_burst': None, 'conform': verdict(o.get('conform') or 'pass', where + '.conform'),
+    out = {'rate': None, 'burst': None, 'mtu': None, 'peakrate': None, 'overhead': 0, 'mpu': None,
+           'linklayer': None, 'pkts_rate': None, 'pkts_burst': None, 'avrate': None,
+           'conform': verdict(o.get('conform') or 'pass', where + '.conform'),
            'exceed': verdict(o.get('exceed') or 'reclassify', where + '.exceed')}
+    if (o.get('mpu') is not None or o.get('linklayer') is not None) and o.get('rate') is None:
+        raise ValidationError('%s: mpu and linklayer go with rate' % where)
+    if o.get('avrate') is not None:
+        avrate = tc.parse_rate(o['avrate'], where + '.avrate')
+        if not 0 < avrate < 2 ** 32:  # TCA_POLICE_AVRATE is a u32 of bytes per second
+            raise ValidationError('%s.avrate: %r is not from 1 byte/s to 4 GB/s' % (where, o['avrate']))
+        out['avrate'] = tc.format_rate(avrate)
+        if o.get('rate') is not None or o.get('pkts_rate') is not None:
+            # the kernel would take both; tc (6.1) has no words for them together, so it could not replay it
+            raise ValidationError('%s.avrate goes alone, without rate or pkts_rate' % where)
+        return out
     if (o.get('rate') is None) == (o.get('pkts_rate') is None):
-        raise ValidationError('%s: give rate (bytes) or pkts_rate (packets), one of them' % where)
+        raise ValidationError('%s: give rate (bytes) or pkts_rate (packets), one of them (or avrate)' % where)
     if o.get('rate') is not None:
         rate = tc.parse_rate(o['rate'], where + '.rate')
         burst = tc.parse_size(o.get('burst') or missing(where + '.burst'), where + '.burst')
@@ -53,6 +96,10 @@ def _police_normalize(o, where):
                 raise ValidationError('%s.peakrate needs mtu' % where)
             out['peakrate'] = tc.format_rate(tc.parse_rate(o['peakrate'], where + '.peakrate'))
         out['overhead'] = number(o.get('overhead') or 0, where + '.overhead', 0, 0xFFFF)
+        out['mpu'] = tc.parse_size(o['mpu'], where + '.mpu') if o.get('mpu') is not None else 0
+        if out['mpu'] > 0xFFFF:
+            raise ValidationError('%s.mpu: %r is more than 65535 bytes' % (where, o['mpu']))
+        out['linklayer'] = choice(str(o.get('linklayer') or 'ethernet').lower(), LINKLAYERS, where + '.linklayer')
     else:
         out['pkts_rate'] = number(o['pkts_rate'], where + '.pkts_rate', 1, 2 ** 64 - 1)
         out['pkts_burst'] = number(o.get('pkts_burst') or missing(where + '.pkts_burst'), where + '.pkts_burst', 1)
@@ -65,22 +112,24 @@ def _police_encode(o, ctx):
     if o['rate']:
         rate = tc.parse_rate(o['rate'], 'rate')
         mtu = tc.parse_size(o['mtu'], 'mtu')
-        cell_log, table = clock.rate_table(rate, mtu)
-        rate_spec = tc.pack_ratespec(rate, overhead=o['overhead'], cell_log=cell_log)
+        cell_log, table = _rate_table(clock, rate, mtu, o)
+        rate_spec = tc.pack_ratespec(rate, LINKLAYERS[o['linklayer']], o['overhead'], o['mpu'], cell_log)
         burst = clock.xmittime(rate, tc.parse_size(o['burst'], 'burst'))
         attrs.append(tc.nla(TCA_POLICE_RATE, table))
         if rate >= 2 ** 32:
             attrs.append(tc.nla_u64(TCA_POLICE_RATE64, rate))
         if o['peakrate']:
             peak = tc.parse_rate(o['peakrate'], 'peakrate')
-            cell_log, table = clock.rate_table(peak, mtu)
-            peak_spec = tc.pack_ratespec(peak, overhead=o['overhead'], cell_log=cell_log)
+            cell_log, table = _rate_table(clock, peak, mtu, o)
+            peak_spec = tc.pack_ratespec(peak, LINKLAYERS[o['linklayer']], o['overhead'], o['mpu'], cell_log)
             attrs.append(tc.nla(TCA_POLICE_PEAKRATE, table))
             if peak >= 2 ** 32:
                 attrs.append(tc.nla_u64(TCA_POLICE_PEAKRATE64, peak))
-    else:
+    elif o['pkts_rate']:
         attrs += [tc.nla_u64(TCA_POLICE_PKTRATE64, o['pkts_rate']),
                   tc.nla_u64(TCA_POLICE_PKTBURST64, clock.xmittime(o['pkts_rate'], o['pkts_burst']))]
+    if o.get('avrate'):
+        attrs.append(tc.nla_u32(TCA_POLICE_AVRATE, tc.parse_rate(o['avrate'], 'avrate')))
     parms = POLICE.pack(0, verdict_number(o['exceed']), 0, burst, mtu, rate_spec, peak_spec, 0, 0, 0)
     attrs.insert(0, tc.nla(TCA_POLICE_TBF, parms))
     if o['conform'] != 'pass':
@@ -89,18 +138,23 @@ def _police_encode(o, ctx):
 
 
 def _police_decode(attrs, parms, ctx):
-    raw = attrs.get(TCA_POLICE_TBF, b'\0' * POLICE.size)
+    raw = bytes(attrs.get(TCA_POLICE_TBF) or b'').ljust(POLICE.size, b'\0')  # decode is total
     _index, action, _limit, burst, mtu, rate_spec, peak_spec = POLICE.unpack_from(raw)[:7]
     rate = tc.u64(attrs.get(TCA_POLICE_RATE64)) or tc.unpack_ratespec(rate_spec)['rate']
     peak = tc.u64(attrs.get(TCA_POLICE_PEAKRATE64)) or tc.unpack_ratespec(peak_spec)['rate']
-    out = {'rate': None, 'burst': None, 'mtu': None, 'peakrate': None, 'overhead': 0, 'pkts_rate': None,
-           'pkts_burst': None, 'conform': verdict_name(tc.u32(attrs.get(TCA_POLICE_RESULT), 0)),
+    avrate = tc.u32(attrs.get(TCA_POLICE_AVRATE))
+    out = {'rate': None, 'burst': None, 'mtu': None, 'peakrate': None, 'overhead': 0, 'mpu': None,
+           'linklayer': None, 'pkts_rate': None, 'pkts_burst': None,
+           'avrate': tc.format_rate(avrate) if avrate else None,
+           'conform': verdict_name(tc.u32(attrs.get(TCA_POLICE_RESULT), 0)),
            'exceed': verdict_name(action)}
     clock = tc.psched()
     if rate:
         out.update(rate=tc.format_rate(rate), burst=tc.format_size(clock.burst(rate, burst)),
                    mtu=tc.format_size(mtu), overhead=tc.unpack_ratespec(rate_spec)['overhead'],
-                   peakrate=tc.format_rate(peak) if peak else None)
+                   peakrate=tc.format_rate(peak) if peak else None, mpu=tc.unpack_ratespec(rate_spec)['mpu'])
+        linklayer = tc.unpack_ratespec(rate_spec)['linklayer']
+        out['linklayer'] = dict((v, k) for k, v in LINKLAYERS.items()).get(linklayer, str(linklayer))
     pps = tc.u64(attrs.get(TCA_POLICE_PKTRATE64))
     if pps:
         ticks = tc.u64(attrs.get(TCA_POLICE_PKTBURST64), 0)
@@ -111,11 +165,15 @@ def _police_decode(attrs, parms, ctx):
 
 def _police_words(o):
     words = []
-    for name in ('rate', 'burst', 'mtu', 'peakrate', 'pkts_rate', 'pkts_burst'):
-        if o[name] is not None:
+    for name in ('rate', 'burst', 'mtu', 'peakrate', 'pkts_rate', 'pkts_burst', 'avrate'):
+        if o.get(name) is not None:
             words += [name, o[name]]
     if o['overhead']:
         words += ['overhead', o['overhead']]
+    if o['mpu']:
+        words += ['mpu', o['mpu']]
+    if o['linklayer'] not in (None, 'ethernet'):
+        words += ['linklayer', o['linklayer']]
     return words + ['conform-exceed', '%s/%s' % (o['exceed'], o['conform'])]
 
 
@@ -411,12 +469,15 @@ def _pedit_words(o):
     return words
 
 
-EXTRA_PARMS_TYPES = {'police': TCA_POLICE_TBF, 'pedit': TCA_PEDIT_PARMS_EX, 'skbmod': 2, 'ctinfo': 3, 'gate': 2}
+EXTRA_PARMS_TYPES = {'police': TCA_POLICE_TBF, 'pedit': TCA_PEDIT_PARMS_EX, 'skbmod': 2, 'ctinfo': 3, 'gate': 2,
+                     'bpf': BPF_PARMS_TYPE}
 EXTRA_ACTIONS = {
+    'bpf': BPF_ACTION,
     'police': ActionKind(
         dict(rate=dict(type='str'), burst=dict(type='str'), mtu=dict(type='str'), peakrate=dict(type='str'),
-             overhead=dict(type='int'), pkts_rate=dict(type='int'), pkts_burst=dict(type='int'),
-             conform=dict(type='str'), exceed=dict(type='str')),
+             overhead=dict(type='int'), mpu=dict(type='str'), linklayer=dict(type='str'),
+             pkts_rate=dict(type='int'), pkts_burst=dict(type='int'), avrate=dict(type='str'), conform=dict(type='str'),
+             exceed=dict(type='str')),
         None, _police_normalize, _police_encode, _police_decode, _police_words, verdicts=True),
     'pedit': ActionKind(dict(keys=dict(type='list', elements='dict', no_log=False)), 'pass',
                         _pedit_normalize, _pedit_encode, _pedit_decode, _pedit_words),

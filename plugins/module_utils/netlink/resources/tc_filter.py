@@ -25,6 +25,8 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc
     ETH_TYPE_NAMES, ETH_TYPES, eth_type, number)
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_actions import (
     ACTION_OPTIONS, action_words, decode_actions, encode_actions, normalize_actions)
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_actions_extra import (
+    estimator_attrs, estimator_words)
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_filter_kinds import KINDS, route_handle
 
 # clsact/ingress blocks (TC_H_CLSACT with TC_H_MIN_INGRESS / TC_H_MIN_EGRESS), as `tc filter ... ingress|egress`
@@ -297,6 +299,7 @@ class TcFilter(Resource):
         actions = encode_actions(item['actions'], ctx) if item['actions'] else b''
         options = b''.join(KINDS[item['kind']].encode(item[item['kind']], item, actions, ctx))
         msg['attrs'].append(('TCA_OPTIONS', options, tc.NLA_F_NESTED))  # a classifier's options are attributes
+        msg['attrs'] += estimator_attrs(item['actions'])  # police avrate's rate estimator
         return msg
 
     def requests(self, change):
@@ -356,6 +359,7 @@ class TcFilter(Resource):
                 words += ['handle', item['handle']]
             words += ['protocol', item['protocol'], 'pref', item['priority']]
             words += ['chain', item['chain']] if item['chain'] else []
+            words += estimator_words(item['actions'])
             words += [item['kind']] + KINDS[item['kind']].words(item[item['kind']]) + action_words(item['actions'])
             commands.append(self.tc('filter', 'add', *words))
         return commands

@@ -24,14 +24,22 @@ from ansible_collections.nlink.netlink.plugins.module_utils.netlink import tc
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_action_base import (
     eth_type, eth_type_number, number)
+from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources import tc_flower_opts as opts_
 
 TCA_FLOWER_CLASSID, TCA_FLOWER_INDEV, TCA_FLOWER_ACT, TCA_FLOWER_KEY_ETH_TYPE, TCA_FLOWER_KEY_IP_PROTO = 1, 2, 3, 8, 9
 TCA_FLOWER_FLAGS = 22
 TCA_FLOWER_KEY_VLAN_ETH_TYPE, TCA_FLOWER_KEY_CVLAN_ETH_TYPE = 25, 79
 SKIP_HW, SKIP_SW = 1, 2
-IP_PROTOS = {'tcp': 6, 'udp': 17, 'sctp': 132, 'icmp': 1, 'icmpv6': 58}
+IP_PROTOS = {'tcp': 6, 'udp': 17, 'sctp': 132, 'icmp': 1, 'icmpv6': 58, 'l2tp': 115}
 IP_PROTO_NAMES = dict((v, k) for k, v in IP_PROTOS.items())
+TC_IP_PROTOS = ('tcp', 'udp', 'sctp', 'icmp', 'icmpv6')  # the names tc reads
 VLAN_TYPES = ('802.1q', '802.1ad')
+PPPOE_SESSION = '0x8864'  # ETH_P_PPP_SES: the ethertype pppoe_sid and ppp_proto sit under
+TCA_FLOWER_KEY_PPP_PROTO = 104
+# PPP protocol numbers (linux/ppp_defs.h) in tc's words, with the ethertype the kernel then matches L3 keys under
+# (fl_set_key_pppoe: IP and IPv6 only; MPLS inside PPPoE takes no MPLS keys)
+PPP_PROTOS = {'ip': (0x21, 'ip'), 'ipv6': (0x57, 'ipv6'), 'mpls_uc': (0x281, None), 'mpls_mc': (0x283, None)}
+PPP_PROTO_NAMES = dict((v[0], k) for k, v in PPP_PROTOS.items())
 # TCA_FLOWER_KEY_CT_FLAGS_* in tc's words and order
 CT_STATES = (('trk', 8), ('new', 1), ('est', 2), ('rel', 4), ('inv', 16), ('rpl', 32))
 IP_FLAGS = (('frag', 1), ('firstfrag', 2))  # TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT, _FRAG_IS_FIRST
@@ -55,14 +63,18 @@ NUMBERS = {
     'mpls_bos': (68, None, '=B', 'mpls'), 'mpls_ttl': (67, None, '=B', 'mpls'),
     'enc_key_id': (26, None, '>I', None), 'enc_src_port': (43, 44, '>H', None),
     'enc_dst_port': (45, 46, '>H', None), 'enc_tos': (80, 81, '=B', None), 'enc_ttl': (82, 83, '=B', None),
-    'ct_zone': (93, 94, '=H', None), 'ct_mark': (95, 96, '=I', None), 'arp_op': (61, 62, '=B', 'arp')}
+    'ct_zone': (93, 94, '=H', None), 'ct_mark': (95, 96, '=I', None), 'arp_op': (61, 62, '=B', 'arp'),
+    'hash': (100, 101, '=I', None), 'num_of_vlans': (102, None, '=B', None),
+    'pppoe_sid': (103, None, '>H', 'pppoe'), 'l2tpv3_sid': (105, None, '>I', 'l2tp')}
 NUMBER_LIMITS = {'vlan_id': 4095, 'cvlan_id': 4095, 'vlan_prio': 7, 'cvlan_prio': 7, 'mpls_label': 0xFFFFF,
                  'mpls_tc': 7, 'mpls_bos': 1, 'tcp_flags': 0xFFF}
-ORDER = ('indev', 'dst_mac', 'src_mac', 'vlan_id', 'vlan_prio', 'vlan_ethtype', 'cvlan_id', 'cvlan_prio',
-         'cvlan_ethtype', 'mpls_label', 'mpls_tc', 'mpls_bos', 'mpls_ttl', 'ip_proto', 'ip_tos', 'ip_ttl',
-         'dst_ip', 'src_ip', 'dst_port', 'src_port', 'tcp_flags', 'icmp_type', 'icmp_code', 'arp_tip', 'arp_sip',
-         'arp_op', 'arp_sha', 'arp_tha', 'ip_flags', 'enc_key_id', 'enc_dst_ip', 'enc_src_ip', 'enc_dst_port',
-         'enc_src_port', 'enc_tos', 'enc_ttl', 'ct_state', 'ct_zone', 'ct_mark', 'classid', 'skip_hw', 'skip_sw')
+ORDER = ('indev', 'num_of_vlans', 'dst_mac', 'src_mac', 'vlan_id', 'vlan_prio', 'vlan_ethtype', 'cvlan_id',
+         'cvlan_prio', 'cvlan_ethtype', 'pppoe_sid', 'ppp_proto', 'mpls_label', 'mpls_tc', 'mpls_bos', 'mpls_ttl',
+         'mpls', 'ip_proto', 'ip_tos', 'ip_ttl', 'dst_ip', 'src_ip', 'dst_port', 'src_port', 'tcp_flags',
+         'icmp_type', 'icmp_code', 'l2tpv3_sid', 'arp_tip', 'arp_sip', 'arp_op', 'arp_sha', 'arp_tha', 'ip_flags',
+         'enc_key_id', 'enc_dst_ip', 'enc_src_ip', 'enc_dst_port', 'enc_src_port', 'enc_tos', 'enc_ttl', 'enc_opts',
+         'ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'hash', 'classid', 'skip_hw', 'skip_sw')
+STRUCTURED = ('mpls', 'enc_opts', 'ct_label')  # their layout is in tc_flower_opts.py
 _MAC = re.compile(r'^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$')
 
 
@@ -173,7 +185,9 @@ def _port(value, option):
 
 
 def ethertypes(protocol, o):
-    """The ethertype the L3 keys sit under: the protocol, or the (inner) VLAN's ethertype."""
+    """The ethertype the L3 keys sit under: the protocol, the (inner) VLAN's ethertype, or PPPoE's."""
+    if protocol == PPPOE_SESSION:
+        return PPP_PROTOS.get(o.get('ppp_proto'), (None, None))[1]
     if protocol in VLAN_TYPES:
         inner = o.get('vlan_ethtype')
         return o.get('cvlan_ethtype') if inner in VLAN_TYPES else inner
@@ -189,6 +203,8 @@ def _require(o, option, needs, protocol, where):
                         'protocol and vlan_ethtype 802.1q or 802.1ad'),
               'mpls': (l3 in ('mpls_uc', 'mpls_mc'), 'protocol mpls_uc or mpls_mc'),
               'arp': (l3 == 'arp', 'protocol arp'),
+              'pppoe': (protocol == PPPOE_SESSION, 'protocol 0x8864 (PPPoE session)'),
+              'l2tp': (o.get('ip_proto') == 'l2tp', 'ip_proto l2tp (115)'),
               'ports': (o.get('ip_proto') in PORT_ATTRS, 'ip_proto tcp, udp or sctp'),
               'icmp': (o.get('ip_proto') in ICMP_ATTRS, 'ip_proto icmp or icmpv6')}
     ok, what = checks[needs]
@@ -210,11 +226,30 @@ def normalize(o, item, where):
         text = str(o['ip_proto']).lower()
         value = IP_PROTOS[text] if text in IP_PROTOS else number(text, where + '.ip_proto', 0, 255)
         out['ip_proto'] = IP_PROTO_NAMES.get(value, value)
+    if o.get('ppp_proto') is not None:
+        _require(o, 'ppp_proto', 'pppoe', protocol, where)
+        text = str(o['ppp_proto']).lower()
+        value = PPP_PROTOS[text][0] if text in PPP_PROTOS else number(text, where + '.ppp_proto', 0, 0xFFFF)
+        out['ppp_proto'] = PPP_PROTO_NAMES.get(value, '0x%04x' % value)
+    if o.get('ip_proto') is not None:
         _require(dict(o, **out), 'ip_proto', 'ip', protocol, where)
     l3 = ethertypes(protocol, dict(o, **out))
     for name, value in o.items():
         option = '%s.%s' % (where, name)
-        if name in MAC_ATTRS:
+        if name == 'ct_label':
+            label = opts_.normalize_ct_label(value, option)
+            if label:
+                out[name] = label
+        elif name == 'enc_opts':
+            out[name] = opts_.normalize_enc_opts(value, option)
+        elif name == 'mpls':
+            _require(o, name, 'mpls', protocol, where)
+            flat = [key for key in ('mpls_label', 'mpls_tc', 'mpls_bos', 'mpls_ttl') if key in o]
+            if flat:
+                raise ValidationError('%s.mpls: give the label stack or %s, not both' % (where, ', '.join(flat)))
+            lses = opts_.normalize_mpls(value, option)
+            out.update(opts_.flat_mpls(lses) or {'mpls': lses})  # how the kernel dumps it back
+        elif name in MAC_ATTRS:
             if name.startswith('arp_'):
                 _require(o, name, 'arp', protocol, where)
             out[name] = _mac_text(*_mac(value, option))
@@ -275,11 +310,16 @@ def encode(o, item, actions, ctx):
             attrs.append(tc.nla(attr, struct.pack('>H', eth_type_number(o[name]))))
     if o.get('ip_proto') is not None:
         attrs.append(tc.nla_u8(TCA_FLOWER_KEY_IP_PROTO, IP_PROTOS.get(o['ip_proto'], o['ip_proto'])))
+    if o.get('ppp_proto') is not None:
+        value = PPP_PROTOS[o['ppp_proto']][0] if o['ppp_proto'] in PPP_PROTOS else int(o['ppp_proto'], 16)
+        attrs.append(tc.nla(TCA_FLOWER_KEY_PPP_PROTO, struct.pack('>H', value)))
     for name in ORDER:
         value = o.get(name)
         if value is None:
             continue
-        if name in MAC_ATTRS:
+        if name in STRUCTURED:
+            attrs += getattr(opts_, 'encode_' + name)(value)
+        elif name in MAC_ATTRS:
             raw, mask = _mac(value, name)
             attrs += [tc.nla(MAC_ATTRS[name][0], raw), tc.nla(MAC_ATTRS[name][1], mask)]
         elif name in ADDRESS_ATTRS:
@@ -321,7 +361,29 @@ def encode(o, item, actions, ctx):
     return attrs
 
 
+def _fixed_sizes():
+    """The size of each fixed-size key attribute the decoder unpacks by hand."""
+    sizes = dict((attr, 6) for pair in MAC_ATTRS.values() for attr in pair)
+    for v4, v6 in ADDRESS_ATTRS.values():
+        sizes.update(dict((attr, 4) for attr in v4))
+        sizes.update(dict((attr, 16) for attr in v6 or ()))
+    for attrs in list(PORT_ATTRS.values()) + list(PORT_RANGE.values()):
+        sizes.update(dict((attr, 2) for attr in attrs))
+    for attrs in ICMP_ATTRS.values():
+        sizes.update(dict((attr, 1) for pair in attrs.values() for attr in pair))
+    sizes.update({TCA_FLOWER_CLASSID: 4, TCA_FLOWER_KEY_IP_PROTO: 1, TCA_FLOWER_KEY_ETH_TYPE: 2,
+                  TCA_FLOWER_KEY_VLAN_ETH_TYPE: 2, TCA_FLOWER_KEY_CVLAN_ETH_TYPE: 2, TCA_FLOWER_KEY_PPP_PROTO: 2,
+                  47: 4, 48: 4, 91: 2, 92: 2})  # ip_flags and ct_state with their masks
+    return sizes
+
+
+FIXED_SIZES = _fixed_sizes()
+
+
 def decode(attrs, item, ctx):
+    # decode is total: a fixed-size attribute too short is no key, a longer one is cut to its size
+    attrs = dict((attr, value[:FIXED_SIZES[attr]] if attr in FIXED_SIZES else value) for attr, value in attrs.items()
+                 if len(value or b'') >= FIXED_SIZES.get(attr, 0))
     out = {}
     if TCA_FLOWER_CLASSID in attrs:
         out['classid'] = tc.format_handle(tc.u32(attrs[TCA_FLOWER_CLASSID]))
@@ -341,10 +403,11 @@ def decode(attrs, item, ctx):
             if pair[0] in attrs:
                 out[name] = _address_text(bytes(attrs[pair[0]]), bytes(attrs.get(pair[1], b'\xff' * 16)))
     for name, (attr, mask_attr, fmt, _needs) in NUMBERS.items():
-        if attr in attrs:
+        if len(attrs.get(attr) or b'') >= struct.calcsize(fmt):  # a short attribute is no key (decode is total)
             val = struct.unpack_from(fmt, attrs[attr])[0]
             full = (1 << _bits(fmt)) - 1
-            mask = struct.unpack_from(fmt, attrs[mask_attr])[0] if mask_attr in attrs else full
+            mask = struct.unpack_from(fmt, attrs[mask_attr])[0] if len(
+                attrs.get(mask_attr) or b'') >= struct.calcsize(fmt) else full
             out[name] = val if not mask_attr else _masked_text(val, mask, _bits(fmt))
     for name, (low, high) in PORT_RANGE.items():
         if low in attrs and high in attrs:
@@ -365,6 +428,13 @@ def decode(attrs, item, ctx):
                                       IP_FLAGS, '/')
     if 'arp_op' in out:
         out['arp_op'] = _arp_op_text(out['arp_op'])
+    if len(attrs.get(TCA_FLOWER_KEY_PPP_PROTO) or b'') >= 2:
+        value = struct.unpack('>H', attrs[TCA_FLOWER_KEY_PPP_PROTO][:2])[0]
+        out['ppp_proto'] = PPP_PROTO_NAMES.get(value, '0x%04x' % value)
+    for name in STRUCTURED:
+        value = getattr(opts_, 'decode_' + name)(attrs)
+        if value is not None:
+            out[name] = value
     flags = tc.u32(attrs.get(TCA_FLOWER_FLAGS), 0)
     for name, bit in (('skip_hw', SKIP_HW), ('skip_sw', SKIP_SW)):
         if flags & bit:
@@ -375,11 +445,17 @@ def decode(attrs, item, ctx):
 def words(o):
     out = []
     for name in ORDER:
-        if name in o and name not in ('skip_hw', 'skip_sw'):
+        if name == 'mpls' and name in o:
+            out += opts_.mpls_words(o[name])
+        elif name == 'enc_opts' and name in o:
+            out += opts_.enc_opts_words(o[name])
+        elif name == 'ip_proto' and name in o and o[name] not in TC_IP_PROTOS:  # tc reads a number in hex
+            out += [name, '0x%x' % IP_PROTOS.get(o[name], o[name])]
+        elif name in o and name not in ('skip_hw', 'skip_sw'):
             out += [{'icmp_type': 'type', 'icmp_code': 'code'}.get(name, name), o[name]]
     return out + [name for name in ('skip_hw', 'skip_sw') if o.get(name)]
 
 
 OPTIONS = dict(
-    dict((name, dict(type='str')) for name in ORDER if name not in ('skip_hw', 'skip_sw')),
-    skip_hw=dict(type='bool'), skip_sw=dict(type='bool'))
+    dict((name, dict(type='str')) for name in ORDER if name not in ('skip_hw', 'skip_sw') + STRUCTURED),
+    skip_hw=dict(type='bool'), skip_sw=dict(type='bool'), **opts_.OPTIONS)
