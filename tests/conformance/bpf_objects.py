@@ -92,9 +92,10 @@ def written(data, name):
     path = os.path.join(folder, name)
     if not os.path.exists(path):
         os.makedirs(folder, exist_ok=True)
-        with open(path + '.tmp', 'wb') as handle:
+        temporary = '%s.%d.tmp' % (path, os.getpid())  # pytest workers may write the same file at once
+        with open(temporary, 'wb') as handle:
             handle.write(data)
-        os.rename(path + '.tmp', path)
+        os.rename(temporary, path)
     return path
 
 
