@@ -266,7 +266,7 @@ options:
           burst: {description: 'Burst in packets; sets the averaging weight. Default (2 min + max) / (3 avpkt).', type: int}
           probability: {description: 'Drop probability at O(gred.vqs[].max). Default C(0.02).', type: raw}
           bandwidth: {description: 'Link rate for the idle decay. Default C(10mbit).', type: raw}
-          prio: {description: 'Priority of the queue with O(gred.grio). Default C(0).', type: int}
+          prio: {description: 'Priority of the queue; only with O(gred.grio=true) (refused without it). Default C(0).', type: int}
           ecn: {description: 'Mark instead of drop. Default C(false), or the setup''s O(gred.ecn).', type: bool}
           harddrop: {description: 'Drop, not mark, above O(gred.vqs[].max). Default C(false), or the setup''s O(gred.harddrop).', type: bool}
   hfsc:

@@ -35,6 +35,7 @@ MQPRIO_OFFLOAD = {'num_tc': 2, 'map': [0, 1], 'queues': ['4@0', '4@4'], 'hw': Tr
                   'shaper': 'bw_rlimit', 'min_rate': ['10mbit', '20mbit'], 'max_rate': ['100mbit', '200mbit']}
 GRED_VQS = [{'dp': 0, 'prio': 1, 'limit': '60kb', 'min': '15kb', 'max': '45kb', 'bandwidth': '100mbit'},
             {'dp': 1, 'prio': 2, 'limit': '60kb', 'min': '10kb', 'max': '30kb', 'probability': 0.1, 'ecn': True}]
+GRED_QUEUE = dict((name, value) for name, value in GRED_VQS[0].items() if name != 'prio')  # prio is grio's
 
 CASES = [
     sched_case('red', {'limit': '400kb', 'min': '30kb', 'max': '90kb', 'avpkt': 1000, 'bandwidth': '100mbit', 'ecn': True},
@@ -53,7 +54,7 @@ CASES = [
     sched_case('red', {'limit': '400kb', 'min': '30kb', 'max': '90kb', 'ecn': True, 'nodrop': True, 'adaptive': True},
                {'limit': '400kb', 'min': '30kb', 'max': '90kb', 'ecn': True}, case_id='red-flags',
                notes='nodrop and adaptive go in TCA_RED_FLAGS (bitfield32); the change clears them in place'),
-    sched_case('gred', {'ecn': True, 'vqs': GRED_VQS[:1]}, {'ecn': True, 'harddrop': True, 'vqs': GRED_VQS[:1]},
+    sched_case('gred', {'ecn': True, 'vqs': [GRED_QUEUE]}, {'ecn': True, 'harddrop': True, 'vqs': [GRED_QUEUE]},
                case_id='gred-setup-flags',
                notes='RED flags on the setup: every queue is sent them (the kernel refuses a queue with others)'),
     sched_case('taprio', dict(TAPRIO, flags=['txtime-assist'], txtime_delay=200000),
@@ -81,8 +82,11 @@ ERROR_CASES = [
                                                     'choke': {'limit': 1000, 'min': 100, 'max': 300, 'burst': 10}},
               ['choke: no RED weight fits burst 10'], setup=VETH, phase='validation'),
     ErrorCase('gred-dp-twice', 'nl_qdisc', {'dev': 'v0', 'handle': '1:', 'kind': 'gred',
-                                            'gred': {'vqs': [GRED_VQS[0], dict(GRED_VQS[1], dp=0)]}},
+                                            'gred': {'grio': True, 'vqs': [GRED_VQS[0], dict(GRED_VQS[1], dp=0)]}},
               ['gred.vqs[1].dp: 0 is given twice'], setup=VETH, phase='validation'),
+    ErrorCase('gred-prio-without-grio', 'nl_qdisc', {'dev': 'v0', 'handle': '1:', 'kind': 'gred',
+                                                     'gred': {'vqs': [GRED_VQS[0]]}},
+              ['gred.vqs[0].prio: 1, but only a gred with grio: true'], setup=VETH, phase='validation'),
     ErrorCase('taprio-bad-command', 'nl_qdisc', {'dev': 'v0', 'handle': '1:', 'kind': 'taprio',
                                                  'taprio': {'num_tc': 1, 'queues': ['1@0'], 'clockid': 'CLOCK_TAI',
                                                             'schedule': [{'command': 'X', 'gates': 1,
@@ -101,7 +105,7 @@ ERROR_CASES = [
               ['red.nodrop: needs ecn: true'], setup=VETH, phase='validation'),
     ErrorCase('gred-queue-flags-not-the-setups', 'nl_qdisc', {'dev': 'v0', 'handle': '1:', 'kind': 'gred',
                                                               'gred': {'harddrop': True,
-                                                                       'vqs': [dict(GRED_VQS[0], ecn=True)]}},
+                                                                       'vqs': [dict(GRED_QUEUE, ecn=True)]}},
               ['gred.vqs[0].ecn: True, but the setup has ecn False, harddrop True'], setup=VETH, phase='validation'),
     ErrorCase('mqprio-rates-in-software', 'nl_qdisc', {'dev': 'v0', 'handle': '1:', 'kind': 'mqprio',
                                                        'mqprio': dict(MQPRIO_OFFLOAD, hw=False)},
@@ -123,6 +127,7 @@ ERROR_CASES = [
                                                      'mqprio': MQPRIO_OFFLOAD},
               ['EINVAL'], setup=VETH_MQ, needs={'kernel_module': 'sch_mqprio'}),
     ErrorCase('taprio-full-offload-on-veth', 'nl_qdisc', {'dev': 'v0', 'handle': '1:', 'kind': 'taprio',
-                                                          'taprio': dict(TAPRIO, clockid=None, flags=['full-offload'])},
+                                                          'taprio': dict(((k, v) for k, v in TAPRIO.items() if k != 'clockid'),
+                                                                         flags=['full-offload'])},
               ['PTP clock'], setup=VETH_MQ, needs={'kernel_module': 'sch_taprio'}),
 ]

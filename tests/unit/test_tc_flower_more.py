@@ -250,6 +250,20 @@ def test_tunnel_option_masks_read_back_as_the_bits_the_kernel_keeps():
         opts.normalize_enc_opts({'vxlan': {'gbp': '0x10000'}}, 'f')
 
 
+def test_geneve_options_the_kernel_dumps_in_one_nest_read_back_each():
+    """A request gives each geneve option a nest; the kernel dumps all of them in one (CLASS, TYPE, DATA, CLASS,
+    ...), as the test VM showed: both forms read back as the same options."""
+    want = opts.normalize_enc_opts({'geneve': [{'class': 258, 'type': 128, 'data': '00112233'},
+                                               {'class': 259, 'type': 1, 'data': '0011223344556677'}]}, 'f')
+    requested = dict(zip((84, 85), (attr[4:] for attr in opts.encode_enc_opts(want))))  # payloads, no header
+
+    def one_nest(payload):
+        return tc.nla_nested(1, [value for _t, nest in tc.iter_nla(payload) for value in
+                                 (tc.nla(a, v) for a, v in tc.iter_nla(nest))])
+    dumped = {84: one_nest(requested[84]), 85: one_nest(requested[85])}
+    assert opts.decode_enc_opts(requested) == opts.decode_enc_opts(dumped) == want
+
+
 def test_mpls_single_top_entry_reads_back_as_the_flat_keys():
     """The kernel dumps one depth-1 entry with fields as TCA_FLOWER_KEY_MPLS_* (fl_dump_key_mpls)."""
     item = {'protocol': 'mpls_uc'}

@@ -346,6 +346,9 @@ class Gred(Kind):
                     raise ValidationError('%s.dp: %r is given twice or not one of 0 to %d'
                                           % (where, vq['dp'], MAX_DPS - 1))
                 seen.add(vq['dp'])
+                if vq.get('prio') and not values.get('grio'):
+                    raise ValidationError('%s.prio: %s, but only a gred with grio: true orders its queues by prio '
+                                          '(without it the kernel keeps a prio of its own)' % (where, vq['prio']))
                 if any(values.get(name) for name, _bit in GRED_FLAGS):
                     for name, _bit in GRED_FLAGS:
                         if vq.get(name, values.get(name, False)) != values.get(name, False):
@@ -370,7 +373,8 @@ class Gred(Kind):
             return False
         queues = dict((vq['dp'], vq) for vq in have.get('vqs') or [])
         return all(vq['dp'] in queues and GRED_VQ.same(vq, queues[vq['dp']])
-                   and vq.get('prio', 0) == queues[vq['dp']].get('prio', 0) for vq in want.get('vqs') or [])
+                   and (not want.get('grio') or vq.get('prio', 0) == queues[vq['dp']].get('prio', 0))
+                   for vq in want.get('vqs') or [])
 
     def encode(self, values):
         flags = sum(bit for name, bit in GRED_FLAGS if values.get(name))
@@ -419,7 +423,9 @@ class Gred(Kind):
                 continue
             prob = tc.u32(probs[4 * dp:4 * dp + 4], 0)
             vq = GRED_VQ.options(limit, qmin, qmax, wlog, cell_log, prob, flags.get(dp, 0))
-            vq.update(dp=dp, prio=prio)
+            vq['dp'] = dp
+            if grio:  # without grio the kernel's prio means nothing (and is not the one sent)
+                vq['prio'] = prio
             values['vqs'].append(vq)
         return values
 

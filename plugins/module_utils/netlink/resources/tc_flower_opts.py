@@ -211,6 +211,18 @@ def encode_enc_opts(opts):
             tc.nla_nested(TCA_FLOWER_KEY_ENC_OPTS_MASK, _enc_nests(opts, True))]
 
 
+def _geneve_options(nests):
+    """Each geneve option's attributes: a request may give an option a nest each, but the kernel dumps them
+    all in one nest, CLASS, TYPE, DATA again and again - an option starts at each CLASS."""
+    options = []
+    for _t, data in (nest for nest in nests if nest[0] == ENC_GENEVE):
+        for attr_type, value in tc.iter_nla(data):
+            if attr_type == GENEVE_CLASS or not options:
+                options.append({})
+            options[-1][attr_type] = value
+    return options
+
+
 def decode_enc_opts(attrs):
     keys = list(tc.iter_nla(attrs.get(TCA_FLOWER_KEY_ENC_OPTS)))
     masks = list(tc.iter_nla(attrs.get(TCA_FLOWER_KEY_ENC_OPTS_MASK)))
@@ -219,9 +231,9 @@ def decode_enc_opts(attrs):
     kind = ENC_KINDS[keys[0][0] - 1]
     if kind == 'geneve':
         out = []
-        for index, (_t, data) in enumerate(k for k in keys if k[0] == ENC_GENEVE):
-            key = tc.parse_nla(data)
-            mask = tc.parse_nla(masks[index][1]) if index < len(masks) else {}
+        mask_options = _geneve_options(masks)
+        for index, key in enumerate(_geneve_options(keys)):
+            mask = mask_options[index] if index < len(mask_options) else {}
             raw = bytes(key.get(GENEVE_DATA) or b'')
             out.append({'class': _masked_text(_field(key.get(GENEVE_CLASS), '>H', 0),
                                               _field(mask.get(GENEVE_CLASS), '>H', 0xFFFF), 16),
