@@ -282,12 +282,12 @@ class Connection:
                     raise NetlinkError(code, ext_ack, attribute, missing)
                 return replies
             if reply_class is not None:
-                replies.append(self._decode(reply_class, buf, offset))
+                length = NLMSGHDR.unpack_from(buf, offset)[0]
+                replies.append(self._decode(reply_class, bytes(buf[offset:offset + length])))
 
     @staticmethod
-    def _decode(reply_class, buf, offset):
-        length = NLMSGHDR.unpack_from(buf, offset)[0]
-        reply = reply_class(bytes(buf[offset:offset + length]))
+    def _decode(reply_class, data):
+        reply = reply_class(data)
         try:
             reply.decode()
         except Exception as exc:  # pyroute2's decoders raise anything on malformed input
@@ -335,13 +335,7 @@ class Connection:
                             raise NetlinkError(code, ext_ack, attribute, missing, context='dump')
                         return replies, interrupted
                     if rtype >= NLMSG_MIN_TYPE:
-                        reply = reply_class(bytes(buf[offset:offset + length]))
-                        try:
-                            reply.decode()
-                        except Exception as exc:  # pyroute2's decoders raise anything on malformed input
-                            raise NetlinkError(errno.EBADMSG, 'malformed netlink reply: cannot decode %s: %s'
-                                               % (reply_class.__name__, exc))
-                        replies.append(reply)
+                        replies.append(self._decode(reply_class, bytes(buf[offset:offset + length])))
                 offset += (length + 3) & ~3
 
     def bulk(self, requests):
@@ -356,7 +350,7 @@ class Connection:
         pack = NLMSGHDR.pack
         for index, (msg, msg_type, flags) in enumerate(requests):
             body = getattr(msg, 'body', None)
-            if body.__class__ is bytes:  # encoded already (route_codec.RouteMessage): only the header to write
+            if body.__class__ is bytes:  # encoded already (rtnl.EncodedMessage): only the header to write
                 self._seq += 1
                 data = pack(NLMSGHDR.size + len(body), msg_type, NLM_F_REQUEST | flags, self._seq, 0) + body
                 by_seq[self._seq] = (index, data, msg.__class__)

@@ -45,6 +45,7 @@ def scope_name(number):
     return SCOPE_NAMES.get(number, str(number))
 
 
+NLMSGHDR = struct.Struct('=IHHII')
 IFINFOMSG = struct.Struct('=BxHiII')
 NLA = struct.Struct('=HH')
 IFLA_IFNAME, IFLA_EXT_MASK = 3, 29
@@ -74,13 +75,16 @@ class LinkReply:
             offset += (length + 3) & ~3
 
 
-class LinkDump:
-    """The RTM_GETLINK dump request, shaped like a pyroute2 message for Connection.dump."""
+class EncodedMessage:
+    """A request whose body (family header and attributes) is encoded already, taken by Connection.request,
+    dump and bulk like a pyroute2 message: Connection stamps the header (type, flags, sequence number) and
+    calls encode(); a subclass's ``fields`` (and attribute table) let it name what a kernel error points at."""
 
-    __slots__ = ('header', 'data')
-    fields = (('family', 'B'), ('__pad', 'x'), ('ifi_type', 'H'), ('index', 'i'), ('flags', 'I'), ('change', 'I'))
+    __slots__ = ('body', 'header', 'data')
+    fields = ()
 
-    def __init__(self):
+    def __init__(self, body):
+        self.body = body
         self.header = {'pid': 0}
         self.data = b''
 
@@ -91,8 +95,18 @@ class LinkDump:
 
     def encode(self):
         header = self.header
-        self.data = struct.pack('=IHHII', 16 + len(LINK_DUMP), header['type'], header['flags'],
-                                header['sequence_number'], header['pid']) + LINK_DUMP
+        self.data = NLMSGHDR.pack(NLMSGHDR.size + len(self.body), header['type'], header['flags'],
+                                  header['sequence_number'], header['pid']) + self.body
+
+
+class LinkDump(EncodedMessage):
+    """The RTM_GETLINK dump request."""
+
+    __slots__ = ()
+    fields = (('family', 'B'), ('__pad', 'x'), ('ifi_type', 'H'), ('index', 'i'), ('flags', 'I'), ('change', 'I'))
+
+    def __init__(self):
+        EncodedMessage.__init__(self, LINK_DUMP)
 
 
 def link_indexes(conn):

@@ -418,30 +418,12 @@ _ROUTE_ATTRS = _names({1: 'RTA_DST', 2: 'RTA_SRC', 3: 'RTA_IIF', 4: 'RTA_OIF', 5
                        21: 'RTA_ENCAP_TYPE', 22: 'RTA_ENCAP', 30: 'RTA_NH_ID'}, {8: _METRICS_ATTRS})
 
 
-class RouteMessage:
-    """An encoded route request that Connection.request/dump/bulk take like a pyroute2 message.
+class RouteMessage(rtnl.EncodedMessage):
+    """An encoded route request (rtnl.EncodedMessage) naming the rtmsg fields and route attributes a kernel
+    error points at."""
 
-    Connection stamps the header (type, flags, sequence number) and calls encode(); ``fields`` and the
-    attribute table let it name the attribute a kernel error points at.
-    """
-
-    __slots__ = ('body', 'header', 'data')
+    __slots__ = ()
     fields = (('family', 'B'), ('dst_len', 'B'), ('src_len', 'B'), ('tos', 'B'), ('table', 'B'),
               ('proto', 'B'), ('scope', 'B'), ('type', 'B'), ('flags', 'I'))
     nla_map = True
     _nlmsg_base__t_nla_map = _ROUTE_ATTRS._nlmsg_base__t_nla_map
-
-    def __init__(self, body):
-        self.body = body
-        self.header = {'pid': 0}
-        self.data = b''
-
-    def __getitem__(self, key):
-        if key != 'header':
-            raise KeyError(key)
-        return self.header
-
-    def encode(self):
-        header = self.header
-        self.data = NLMSGHDR.pack(NLMSGHDR.size + len(self.body), header['type'], header['flags'],
-                                  header['sequence_number'], header['pid']) + self.body

@@ -272,7 +272,7 @@ class Red(Kind):
         if len(parms) < 16:
             return {}
         limit, qmin, qmax, wlog, _plog, cell_log, flags = struct.unpack_from('=3I4B', parms)
-        bits = attrs.get(4, b'')
+        bits = attrs.get(4, b'')  # red's TCA_RED_FLAGS (choke has no attribute 4: its flags are the struct's)
         if len(bits) >= 4:
             flags |= struct.unpack_from('=I', bits)[0]
         return self.red.options(limit, qmin, qmax, wlog, cell_log, tc.u32(attrs.get(3), 0), flags)
@@ -293,14 +293,6 @@ class Choke(Red):
         limit, qmin, qmax, wlog, plog, cell_log, prob, flags = self.red.numbers(values)
         return (tc.nla(1, struct.pack('=3I4B', limit, qmin, qmax, wlog, plog, cell_log, flags))
                 + tc.nla(2, self.red.stab(values)) + tc.nla_u32(3, prob))
-
-    def decode(self, data):
-        attrs = tc.parse_nla(data)
-        parms = attrs.get(1, b'')
-        if len(parms) < 16:
-            return {}
-        limit, qmin, qmax, wlog, _plog, cell_log, flags = struct.unpack_from('=3I4B', parms)
-        return self.red.options(limit, qmin, qmax, wlog, cell_log, tc.u32(attrs.get(3), 0), flags)
 
 
 # ---------------------------------------------------------------------------------------------- gred

@@ -13,39 +13,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink import bpf, tc
-from ansible_collections.nlink.netlink.plugins.module_utils.netlink.errors import ValidationError
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_action_base import ActionKind
 from ansible_collections.nlink.netlink.plugins.module_utils.netlink.resources.tc_filter_kinds import (
-    SOCK_FILTER, bytecode_ops, bytecode_text)
+    SOCK_FILTER, bpf_program, bytecode_ops, bytecode_text)
 
 TCA_ACT_BPF_PARMS, TCA_ACT_BPF_OPS_LEN, TCA_ACT_BPF_OPS, TCA_ACT_BPF_FD, TCA_ACT_BPF_NAME = 2, 3, 4, 5, 6
 TCA_ACT_BPF_TAG = 8
-SOURCES = ('bytecode', 'object', 'pinned')
 ACT = bpf.BPF_PROG_TYPE_SCHED_ACT
 
 
 def _normalize(o, where):
-    given = [name for name in SOURCES if o.get(name)]
-    if len(given) != 1:
-        raise ValidationError('%s: give one of bytecode (classic BPF), object (eBPF object file, with section) '
-                              'or pinned (a pinned eBPF program)%s' % (where, ', not ' + ' and '.join(given) if given else ''))
-    if o.get('section') and not o.get('object'):
-        raise ValidationError('%s.section goes with object' % where)
-    out = {'bytecode': None, 'name': None, 'tag': None}
-    if o.get('bytecode'):
-        out['bytecode'] = bytecode_text(bytecode_ops(o['bytecode'], where + '.bytecode'))
-    elif o.get('object'):
-        program = bpf.read_object(o['object'], o.get('section') or 'action', where)
-        out['name'], out['tag'] = program.name, program.tag
-        bpf.SOURCES.add(program.name, program.tag, program, ACT)
-    else:
-        out['name'], out['tag'], fd = bpf.pinned(o['pinned'], where, ACT)
-        os.close(fd)
-        bpf.SOURCES.add(out['name'], out['tag'], o['pinned'], ACT)
-    return out
+    return bpf_program(o, where, 'action', ACT)
 
 
 def _encode(o, ctx):

@@ -309,29 +309,36 @@ def bytecode_text(ops):
     return ','.join([str(len(ops))] + ['%d %d %d %d' % op for op in ops])
 
 
-def _bpf_normalize(o, item, where):
-    """Classic bytecode as it reads back; an eBPF program as the kernel reports it - tc's name for it
-    (``prog.o:[section]``, ``pin:[*fsobj]``) and its tag, computed from the object without loading it."""
-    skip_hw, skip_sw = hw_flags(o, where)
+def bpf_program(o, where, section, prog_type=bpf.BPF_PROG_TYPE_SCHED_CLS):
+    """{bytecode, name, tag} of a bpf classifier's or action's program: classic bytecode as it reads back; an
+    eBPF program as the kernel reports it - tc's name for it (``prog.o:[section]``, ``pin:[*fsobj]``) and its
+    tag, computed from the object without loading it (bpf.SOURCES keeps where to load it from)."""
     given = [name for name in BPF_SOURCES if o.get(name)]
     if len(given) != 1:
         raise ValidationError('%s: give one of bytecode (classic BPF), object (eBPF object file, with section) '
                               'or pinned (a pinned eBPF program)%s' % (where, ', not ' + ' and '.join(given) if given else ''))
     if o.get('section') and not o.get('object'):
         raise ValidationError('%s.section goes with object' % where)
-    out = {'bytecode': None, 'name': None, 'tag': None, 'direct_action': bool(o.get('direct_action')),
-           'classid': classid_text(o['classid'], where + '.classid') if o.get('classid') else None,
-           'skip_hw': skip_hw, 'skip_sw': skip_sw}
+    out = {'bytecode': None, 'name': None, 'tag': None}
     if o.get('bytecode'):
         out['bytecode'] = bytecode_text(bytecode_ops(o['bytecode'], where + '.bytecode'))
     elif o.get('object'):
-        program = bpf.read_object(o['object'], o.get('section') or 'classifier', where)
+        program = bpf.read_object(o['object'], o.get('section') or section, where)
         out['name'], out['tag'] = program.name, program.tag
-        bpf.SOURCES.add(program.name, program.tag, program)
+        bpf.SOURCES.add(program.name, program.tag, program, prog_type)
     else:
-        out['name'], out['tag'], fd = bpf.pinned(o['pinned'], where)
+        out['name'], out['tag'], fd = bpf.pinned(o['pinned'], where, prog_type)
         os.close(fd)
-        bpf.SOURCES.add(out['name'], out['tag'], o['pinned'])
+        bpf.SOURCES.add(out['name'], out['tag'], o['pinned'], prog_type)
+    return out
+
+
+def _bpf_normalize(o, item, where):
+    skip_hw, skip_sw = hw_flags(o, where)
+    out = bpf_program(o, where, 'classifier')
+    out.update(direct_action=bool(o.get('direct_action')),
+               classid=classid_text(o['classid'], where + '.classid') if o.get('classid') else None,
+               skip_hw=skip_hw, skip_sw=skip_sw)
     return out
 
 
