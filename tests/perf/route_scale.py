@@ -29,21 +29,9 @@ import tempfile
 import time
 import uuid
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-
-def collection_farm():
-    """A directory holding ansible_collections/nlink/netlink -> this checkout."""
-    farm = os.path.join(tempfile.gettempdir(), 'nlink-netlink-perf-%d' % os.getuid())
-    parent = os.path.join(farm, 'ansible_collections', 'nlink')
-    os.makedirs(parent, exist_ok=True)
-    link = os.path.join(parent, 'netlink')
-    if os.path.realpath(link) != os.path.realpath(ROOT):
-        temporary = '%s.%d' % (link, os.getpid())
-        os.symlink(ROOT, temporary)
-        os.replace(temporary, link)
-    return farm
-
+from bench_workers import collection_farm  # noqa: E402  pylint: disable=wrong-import-position
 
 FARM = collection_farm()
 sys.path.insert(0, FARM)

@@ -285,18 +285,8 @@ class BridgeVlan(Resource):
         msg['attrs'] = [('BRIDGE_VLANDB_ENTRY', {'attrs': entry})]
         return msg, (RTM_DELVLAN if verb == 'del' else RTM_NEWVLAN), 0
 
-    def apply(self, changes):
-        requests, owners, errors = [], [], {}
-        for index, change in enumerate(changes):
-            try:
-                for step in self.steps(change):
-                    requests.append(self.message(change.key[0], step))
-                    owners.append(index)
-            except NetlinkError as exc:
-                errors[index] = exc
-        for position, error in self.conn.bulk(requests).items():
-            errors.setdefault(owners[position], error)
-        return errors
+    def requests(self, change):
+        return [self.message(change.key[0], step) for step in self.steps(change)]
 
     def order(self, changes):
         """Deletions first: a range that replaces others may overlap them."""
